@@ -1,0 +1,3 @@
+from instructor_app.cli import main
+
+raise SystemExit(main())

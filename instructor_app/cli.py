@@ -1,0 +1,136 @@
+"""``instructor-app`` (also ``python -m instructor_app``).
+
+No command opens the desktop app. Commands print translated one-line messages; a wrong password
+exits 2, any other user-facing error 1, never with a traceback (those go to the log).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from instructor_app import __version__, errors
+from instructor_app.demo import create_demo
+from instructor_app.i18n import LANGUAGES, N_, _, format_number, ngettext, set_language
+from instructor_app.log import setup_logging
+from instructor_app.paths import DataFolder
+from instructor_app.services.open_workspace import OpenWorkspace
+from instructor_app.services.workspace import Workspace
+
+log = logging.getLogger("instructor_app.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="instructor-app", description=_("Instructor App: correctional programme facilitators' tool."))
+    parser.add_argument("--version", action="version", version=f"instructor-app {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help=_("data folder (default: INSTRUCTOR_APP_HOME or the user's data folder)"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages (default: the one set in the app)"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str, secret: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        if secret:
+            sub.add_argument("--password-stdin", action="store_true",
+                             help=_("read the password (or the recovery key) from standard input"))
+        return sub
+
+    demo = command("demo", _("create a demo database (a centre and a facilitator pair) in the data folder"))
+    demo.add_argument("--if-missing", action="store_true",
+                      help=_("do nothing when the data folder is already set up (used by 'make run')"))
+    command("check", _("check the integrity of the encrypted database"))
+    command("backup", _("write an encrypted backup file")).add_argument("path", type=Path)
+    command("restore", _("replace the data with an encrypted backup file")).add_argument("path", type=Path)
+    return parser
+
+
+def _read_secret(args: argparse.Namespace, prompt: str) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return getpass.getpass(prompt)
+
+
+def _with_open(args: argparse.Namespace, workspace: Workspace, action: Callable[[OpenWorkspace], int]) -> int:
+    opened = workspace.unlock_any(_read_secret(args, _("Password: ")))
+    try:
+        return action(opened)
+    finally:
+        opened.close()
+
+
+def _demo(args: argparse.Namespace, workspace: Workspace) -> int:
+    if args.if_missing and workspace.is_set_up():
+        if args.password_stdin:
+            sys.stdin.readline()
+        return 0
+    password = _read_secret(args, _("Password for the demo facilitators: "))
+    opened, result = create_demo(workspace, password, language=args.lang or "ky")
+    opened.close()
+    print(_("Demo data created in {folder}.").format(folder=workspace.folder.root))
+    print(_("Recovery key (keep it on paper, away from the laptop): {key}").format(key=result.recovery_key))
+    return 0
+
+
+def _check(opened: OpenWorkspace) -> int:
+    report = opened.check()
+    if report.ok:
+        print(ngettext("Integrity check passed: {count} record, schema {schema}.",
+                       "Integrity check passed: {count} records, schema {schema}.", report.records)
+              .format(count=format_number(report.records), schema=report.schema_revision))
+        return 0
+    print(_("Integrity check FAILED: {problems}").format(problems="; ".join(report.problems[:5])))
+    return 1
+
+
+def _backup(path: Path) -> Callable[[OpenWorkspace], int]:
+    def run(opened: OpenWorkspace) -> int:
+        info = opened.backup_to(path)
+        print(_("Backup written and verified: {path} ({size} KB).").format(
+            path=info.path, size=format_number(round(info.size_bytes / 1024))))
+        return 0
+    return run
+
+
+def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
+    secret = _read_secret(args, _("Password or recovery key stored in the backup: "))
+    manifest = workspace.restore(args.path, secret)
+    print(_("Backup of {date} restored. The previous data was kept in the backups folder.").format(
+        date=manifest.created_at))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    folder = DataFolder.resolve(args.data_dir)
+    workspace = Workspace(folder)
+    set_language(args.lang or workspace.settings().language)
+    setup_logging(folder.logs if folder.root.exists() or args.command else None)
+    try:
+        if args.command is None:
+            from ui.app import run_desktop  # the desktop front end (PySide6) only when asked for
+
+            return run_desktop(folder)
+        if args.command == "demo":
+            return _demo(args, workspace)
+        if args.command == "restore":
+            return _restore(args, workspace)
+        action = {"check": _check, "backup": _backup(args.path) if args.command == "backup" else None}[args.command]
+        assert action is not None
+        return _with_open(args, workspace, action)
+    except errors.UserError as exc:
+        print(exc.message(), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("unexpected failure in command %s", args.command)
+        print(_(N_("Unexpected error; nothing was changed. Details are in the log: {folder}")).format(
+            folder=folder.logs), file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,157 @@
+"""One gettext domain for the UI, the CLI and (later) the PDFs, plus Babel formatting.
+
+Strings are marked with ``_()`` (translated now), ``N_()`` (marked for extraction, translated
+later at the edge), ``ngettext()`` and ``pgettext()``. ``set_language()`` switches at runtime and
+tells every registered listener, so open windows retranslate without a restart.
+
+A translation whose ``{placeholders}`` differ from its source is never used (the source text is
+shown instead and a warning logged): a bad catalog entry must not crash a ``str.format`` call.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gettext as _gettext
+import io
+import logging
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from babel import dates as _dates
+from babel import numbers as _numbers
+
+from instructor_app.paths import locale_dir
+
+DOMAIN = "instructor_app"
+LANGUAGES: tuple[str, ...] = ("ky", "ru")
+DEFAULT_LANGUAGE = "ky"
+LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский"}  # each in its own language, never translated
+
+log = logging.getLogger(__name__)
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+_lock = threading.RLock()
+_language = DEFAULT_LANGUAGE
+_catalogs: dict[str, _gettext.NullTranslations] = {}
+_listeners: list[Callable[[str], None]] = []
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it (translate at the edge with ``_``)."""
+    return message
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(_PLACEHOLDER.findall(text))
+
+
+def _load_catalog(language: str, folder: Path | None = None) -> _gettext.NullTranslations:
+    folder = folder or locale_dir()
+    mo = folder / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if mo.exists():
+        with open(mo, "rb") as handle:
+            return _gettext.GNUTranslations(handle)
+    po = mo.with_suffix(".po")
+    if po.exists():
+        # Running from a source tree whose catalogs were not compiled yet: compile in memory.
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with open(po, "rb") as handle:
+            catalog = read_po(handle, locale=language)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return _gettext.GNUTranslations(buffer)
+    log.warning("no catalog for language %s", language)
+    return _gettext.NullTranslations()
+
+
+def _catalog() -> _gettext.NullTranslations:
+    with _lock:
+        cat = _catalogs.get(_language)
+        if cat is None:
+            cat = _catalogs[_language] = _load_catalog(_language)
+        return cat
+
+
+def _checked(source: str, translated: str) -> str:
+    if translated is source or translated == source:
+        return translated
+    if _placeholders(source) != _placeholders(translated):
+        log.warning("translation with mismatched placeholders ignored (%s)", _language)
+        return source
+    return translated
+
+
+def _(message: str) -> str:
+    if not message:
+        return message
+    return _checked(message, _catalog().gettext(message))
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    translated = _catalog().ngettext(singular, plural, n)
+    return _checked(singular if n == 1 else plural, translated)
+
+
+def pgettext(context: str, message: str) -> str:
+    return _checked(message, _catalog().pgettext(context, message))
+
+
+def current_language() -> str:
+    return _language
+
+
+def set_language(language: str) -> None:
+    """Switch the language for everything that translates from now on, and notify listeners."""
+    global _language
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language: {language!r}")
+    with _lock:
+        changed = language != _language
+        _language = language
+        _catalog()
+        listeners = list(_listeners)
+    if changed:
+        for listener in listeners:
+            listener(language)
+
+
+def add_language_listener(listener: Callable[[str], None]) -> None:
+    with _lock:
+        _listeners.append(listener)
+
+
+def remove_language_listener(listener: Callable[[str], None]) -> None:
+    with _lock:
+        if listener in _listeners:
+            _listeners.remove(listener)
+
+
+def reload_catalogs() -> None:
+    with _lock:
+        _catalogs.clear()
+
+
+# --- Babel formatting in the current (or a given) language -----------------------------------
+
+def format_date(value: _dt.date, fmt: str = "long", language: str | None = None) -> str:
+    return _dates.format_date(value, fmt, locale=language or _language)
+
+
+def format_time(value: _dt.time | _dt.datetime, fmt: str = "short", language: str | None = None) -> str:
+    return _dates.format_time(value, fmt, locale=language or _language)
+
+
+def format_datetime(value: _dt.datetime, fmt: str = "medium", language: str | None = None) -> str:
+    """Format an aware datetime in the laptop's local time zone."""
+    if value.tzinfo is not None:
+        value = value.astimezone()
+    return _dates.format_datetime(value, fmt, locale=language or _language)
+
+
+def format_number(value: int | float, language: str | None = None) -> str:
+    return _numbers.format_decimal(value, locale=language or _language)

@@ -1,0 +1,125 @@
+"""An unlocked data folder: the services a signed-in facilitator uses.
+
+Created by ``Workspace.unlock`` / ``set_up``; ``close()`` is the lock (the key is dropped with
+the engine). Methods run on the UI's DB worker thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from instructor_app import errors
+from instructor_app.domain.facilitators import pair_notice
+from instructor_app.i18n import N_
+from instructor_app.paths import DataFolder
+from instructor_app.services.data import Account, BackupInfo, CheckReport, Overview
+from instructor_app.storage import backup
+from instructor_app.storage.crypto import KdfParams, UnwrapFailed
+from instructor_app.storage.database import Database
+from instructor_app.storage.engine import storage_errors
+from instructor_app.storage.keystore import Keystore
+from instructor_app.storage.models import SYNCED_TABLES, AccessLog, Centre, ChangeLog, Device, Facilitator
+
+log = logging.getLogger(__name__)
+
+AUTO_PREFIX = "auto-"
+
+
+class OpenWorkspace:
+    def __init__(self, folder: DataFolder, db: Database, actor: Account, kdf: KdfParams) -> None:
+        self.folder = folder
+        self.db = db
+        self.actor = actor
+        self._kdf = kdf
+
+    # --- audit --------------------------------------------------------------------------------
+
+    def record_access(self, event: str, detail: str = "") -> None:
+        with self.db.session(self.actor.id) as session:
+            session.add(AccessLog(facilitator_id=uuid.UUID(self.actor.id), event=event, detail=detail))
+
+    # --- Today --------------------------------------------------------------------------------
+
+    def overview(self) -> Overview:
+        with self.db.session(self.actor.id) as session:
+            device = session.scalars(select(Device)).one()
+            centre = session.get(Centre, device.centre_id) if device.centre_id else None
+            people = session.scalars(
+                select(Facilitator).where(Facilitator.deleted_at.is_(None), Facilitator.active.is_(True))
+                .order_by(Facilitator.gender.desc(), Facilitator.display_name)
+            ).all()
+            pending = session.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.state == "pending"))
+            return Overview(
+                centre_name=centre.name if centre else "",
+                region=centre.region if centre else "",
+                facilitators=tuple(Account(str(p.id), p.display_name, p.gender) for p in people),
+                pair_notice=pair_notice(p.gender for p in people) if people else None,
+                last_sync_at=device.last_sync_at,
+                pending_changes=int(pending or 0),
+            )
+
+    # --- account ------------------------------------------------------------------------------
+
+    def change_password(self, old_password: str, new_password: str) -> None:
+        """Re-wrap the data key under the new password; the database is not touched."""
+        from instructor_app.services.workspace import validate_password
+
+        validate_password(new_password, "new_password")
+        keystore = Keystore.load(self.folder.keystore)
+        try:
+            data_key = keystore.unlock(self.actor.id, old_password)
+        except UnwrapFailed:
+            raise errors.InvalidInput("old_password", N_("The current password is not correct.")) from None
+        keystore.set_account(self.actor.id, self.actor.display_name, self.actor.gender, new_password,
+                             data_key, self._kdf)
+        with storage_errors(self.folder.root):
+            keystore.save(self.folder.keystore)
+        self.record_access("password_changed")
+
+    # --- backups and checks -------------------------------------------------------------------
+
+    def backup_to(self, dest: Path) -> BackupInfo:
+        """Write a verified encrypted backup file (e.g. onto a USB stick)."""
+        if dest.is_dir():
+            dest = dest / f"instructor-app-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}{backup.SUFFIX}"
+        manifest = backup.write_backup(self.db.export_copy, self.db._key, self.folder.keystore,
+                                       self.db.schema_revision(), dest)
+        final = dest if dest.suffix == backup.SUFFIX else dest.with_name(dest.name + backup.SUFFIX)
+        self.record_access("backup")
+        return BackupInfo(final, manifest.created, final.stat().st_size, manifest.schema_revision)
+
+    def auto_backup(self, keep: int) -> BackupInfo:
+        """The rolling backup made at each start; keeps the newest ``keep``."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        info = self.backup_to(self.folder.backups / f"{AUTO_PREFIX}{stamp}{backup.SUFFIX}")
+        backup.prune(self.folder.backups, AUTO_PREFIX, keep)
+        return info
+
+    def list_backups(self) -> list[BackupInfo]:
+        found = []
+        for path in sorted(self.folder.backups.glob(f"*{backup.SUFFIX}"), reverse=True):
+            try:
+                manifest, _ = backup.read_backup(path)
+            except errors.BackupInvalid:
+                continue
+            found.append(BackupInfo(path, manifest.created, path.stat().st_size, manifest.schema_revision))
+        return found
+
+    def check(self) -> CheckReport:
+        problems = self.db.integrity_problems()
+        with self.db.session(self.actor.id) as session:
+            records = sum(session.scalar(select(func.count()).select_from(t)) or 0 for t in SYNCED_TABLES)
+        return CheckReport(tuple(problems), self.db.schema_revision(), int(records))
+
+    def close(self) -> None:
+        """Lock: record it and drop the engine (and with it the key)."""
+        try:
+            self.record_access("lock")
+        except errors.UserError:
+            log.warning("could not record the lock event")
+        self.db.close()

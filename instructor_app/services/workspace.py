@@ -1,0 +1,239 @@
+"""The data folder as the app sees it before unlock: set-up, unlock, restore.
+
+Every method does disk work: the UI calls them on its DB worker thread, never on the GUI thread.
+They take plain values and return plain data (``instructor_app.services.data``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+from instructor_app import errors
+from instructor_app.config import Settings, load_settings, save_settings
+from instructor_app.domain.facilitators import Gender, pair_notice
+from instructor_app.domain.regions import Region
+from instructor_app.i18n import N_
+from instructor_app.paths import DataFolder
+from instructor_app.services.data import Account, SetupRequest, SetupResult
+from instructor_app.services.open_workspace import OpenWorkspace
+from instructor_app.services.unlock_throttle import UnlockThrottle
+from instructor_app.storage import backup
+from instructor_app.storage.crypto import KdfParams, UnwrapFailed, new_data_key, new_recovery_key
+from instructor_app.storage.database import Database
+from instructor_app.storage.engine import storage_errors
+from instructor_app.storage.keystore import Keystore, KeystoreFormatError
+from instructor_app.storage.models import Centre, Device, Facilitator
+
+log = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def validate_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise errors.InvalidInput(field, N_("The password must have at least {count} characters."),
+                                  count=MIN_PASSWORD_LENGTH)
+
+
+class Workspace:
+    def __init__(self, folder: DataFolder, kdf: KdfParams | None = None) -> None:
+        self.folder = folder
+        self.kdf = kdf or KdfParams()
+        self._throttle = UnlockThrottle(folder.unlock_state)
+
+    # --- before set-up ----------------------------------------------------------------------
+
+    def is_set_up(self) -> bool:
+        return self.folder.keystore.exists()
+
+    def settings(self) -> Settings:
+        return load_settings(self.folder.config)
+
+    def save_settings(self, settings: Settings) -> Settings:
+        with storage_errors(self.folder.root):
+            self.folder.ensure()
+            save_settings(self.folder.config, settings)
+        return settings.validated()
+
+    def _keystore(self) -> Keystore:
+        if not self.folder.keystore.exists():
+            if self.folder.database.exists():
+                raise errors.KeystoreDamaged()
+            raise errors.NotSetUp()
+        try:
+            return Keystore.load(self.folder.keystore)
+        except KeystoreFormatError as exc:
+            raise errors.KeystoreDamaged() from exc
+        except OSError as exc:
+            raise errors.KeystoreDamaged() from exc
+
+    def accounts(self) -> list[Account]:
+        return [Account(a.id, a.display_name, a.gender) for a in self._keystore().accounts]
+
+    def set_up(self, request: SetupRequest) -> tuple[OpenWorkspace, SetupResult]:
+        """Create the key file, the encrypted database, the centre and its facilitators."""
+        _validate_setup(request)
+        if self.is_set_up() or self.folder.database.exists():
+            raise errors.AlreadySetUp()
+        with storage_errors(self.folder.root):
+            self.folder.ensure()
+        data_key, recovery_key = new_data_key(), new_recovery_key()
+        keystore = Keystore.new()
+        ids = [str(uuid.uuid4()) for _ in request.facilitators]
+        for account_id, person in zip(ids, request.facilitators):
+            keystore.set_account(account_id, person.display_name.strip(), person.gender,
+                                 person.password, data_key, self.kdf)
+        keystore.set_recovery(recovery_key, data_key, self.kdf)
+        db = Database.open(self.folder.database, data_key)
+        try:
+            with db.session(ids[0]) as session:
+                centre = Centre(name=request.centre_name.strip(), region=request.region)
+                session.add(centre)
+                for account_id, person in zip(ids, request.facilitators):
+                    session.add(Facilitator(id=uuid.UUID(account_id), centre=centre,
+                                            display_name=person.display_name.strip(), gender=person.gender))
+                session.flush()
+                device = session.query(Device).one()
+                device.centre_id = centre.id
+            # The key file goes last: without it the folder does not count as set up.
+            with storage_errors(self.folder.root):
+                keystore.save(self.folder.keystore)
+            self.save_settings(Settings(language=request.language))
+        except BaseException:
+            db.close()
+            for path in self.folder.root.glob("instructor.db*"):
+                path.unlink(missing_ok=True)
+            raise
+        notice = pair_notice(p.gender for p in request.facilitators)
+        actor = Account(ids[0], request.facilitators[0].display_name.strip(), request.facilitators[0].gender)
+        workspace = OpenWorkspace(self.folder, db, actor, self.kdf)
+        workspace.record_access("set_up")
+        return workspace, SetupResult(recovery_key, notice)
+
+    # --- unlock -----------------------------------------------------------------------------
+
+    def retry_after(self) -> float:
+        return self._throttle.retry_after()
+
+    def unlock(self, account_id: str, password: str) -> OpenWorkspace:
+        wait = self._throttle.retry_after()
+        if wait > 0:
+            raise errors.WaitBeforeRetry(wait)
+        keystore = self._keystore()
+        try:
+            data_key = keystore.unlock(account_id, password)
+        except (UnwrapFailed, KeyError):
+            raise errors.WrongPassword(retry_after=self._throttle.failed()) from None
+        self._throttle.succeeded()
+        entry = keystore.account(account_id)
+        return self._open(data_key, Account(entry.id, entry.display_name, entry.gender), "unlock")
+
+    def unlock_any(self, secret: str) -> OpenWorkspace:
+        """For scripts: the secret may be any facilitator's password or the recovery key."""
+        wait = self._throttle.retry_after()
+        if wait > 0:
+            raise errors.WaitBeforeRetry(wait)
+        keystore = self._keystore()
+        try:
+            data_key, account_id = keystore.unlock_any(secret)
+        except UnwrapFailed:
+            raise errors.WrongPassword(retry_after=self._throttle.failed()) from None
+        self._throttle.succeeded()
+        entry = keystore.account(account_id) if account_id else keystore.accounts[0]
+        return self._open(data_key, Account(entry.id, entry.display_name, entry.gender), "unlock")
+
+    def reset_password(self, recovery_key: str, account_id: str, new_password: str) -> OpenWorkspace:
+        """Forgotten password: the recovery key opens the data and sets a new password."""
+        validate_password(new_password, "new_password")
+        wait = self._throttle.retry_after()
+        if wait > 0:
+            raise errors.WaitBeforeRetry(wait)
+        keystore = self._keystore()
+        try:
+            data_key = keystore.unlock_with_recovery(recovery_key)
+        except UnwrapFailed:
+            self._throttle.failed()
+            raise errors.WrongPassword(N_("The recovery key is not correct. Check every group of characters.")) from None
+        self._throttle.succeeded()
+        entry = keystore.account(account_id)
+        keystore.set_account(entry.id, entry.display_name, entry.gender, new_password, data_key, self.kdf)
+        with storage_errors(self.folder.root):
+            keystore.save(self.folder.keystore)
+        return self._open(data_key, Account(entry.id, entry.display_name, entry.gender), "password_reset")
+
+    def _open(self, data_key: bytes, actor: Account, event: str) -> OpenWorkspace:
+        if not self.folder.database.exists():
+            raise errors.StoreDamaged()
+        db = Database.open(self.folder.database, data_key, before_upgrade=self._backup_before_upgrade)
+        workspace = OpenWorkspace(self.folder, db, actor, self.kdf)
+        workspace.record_access(event)
+        return workspace
+
+    def _backup_before_upgrade(self, db: Database, revision: str | None) -> None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        dest = self.folder.backups / f"pre-upgrade-{revision}-{stamp}{backup.SUFFIX}"
+        backup.write_backup(db.export_copy, db._key, self.folder.keystore, revision, dest)
+        log.info("backup made before the schema upgrade from %s", revision)
+
+    # --- restore (also on a new laptop, before any set-up) -----------------------------------
+
+    def restore(self, backup_path: Path, secret: str) -> backup.Manifest:
+        """Replace this folder's data with a backup, opened by a password or the recovery key it holds.
+
+        The current files are kept in ``backups/pre-restore-<time>/`` first. Call it while the
+        database is closed (the UI locks, restores, then unlocks again).
+        """
+        wait = self._throttle.retry_after()
+        if wait > 0:
+            raise errors.WaitBeforeRetry(wait)
+        manifest, keystore = backup.read_backup(backup_path)
+        try:
+            data_key, _ = keystore.unlock_any(secret)
+        except UnwrapFailed:
+            raise errors.WrongPassword(
+                N_("Neither a facilitator's password in this backup nor its recovery key matches."),
+                retry_after=self._throttle.failed()) from None
+        self._throttle.succeeded()
+        with storage_errors(self.folder.root):
+            self.folder.ensure()
+            with tempfile.TemporaryDirectory(dir=self.folder.root, prefix=".restore-") as tmp:
+                _, db_path, keys_path = backup.extract_backup(backup_path, Path(tmp))
+                if backup.check_database_file(db_path, data_key):
+                    raise errors.BackupInvalid(path=str(backup_path))
+                self._keep_current_files()
+                for stale in (self.folder.database.with_name("instructor.db-wal"),
+                              self.folder.database.with_name("instructor.db-shm")):
+                    stale.unlink(missing_ok=True)
+                shutil.move(str(db_path), self.folder.database)
+                shutil.move(str(keys_path), self.folder.keystore)
+        log.info("restored a backup made at %s", manifest.created_at)
+        return manifest
+
+    def _keep_current_files(self) -> None:
+        current = [p for p in (self.folder.keystore, *self.folder.root.glob("instructor.db*")) if p.exists()]
+        if not current:
+            return
+        keep = self.folder.backups / f"pre-restore-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+        keep.mkdir(parents=True, exist_ok=True)
+        for path in current:
+            shutil.copy2(path, keep / path.name)
+
+
+def _validate_setup(request: SetupRequest) -> None:
+    if not request.centre_name.strip():
+        raise errors.InvalidInput("centre_name", N_("Enter the name of the centre."))
+    if request.region not in {r.value for r in Region}:
+        raise errors.InvalidInput("region", N_("Choose the oblast or city of the centre."))
+    if not request.facilitators:
+        raise errors.InvalidInput("facilitators", N_("Add at least one facilitator."))
+    for index, person in enumerate(request.facilitators):
+        if not person.display_name.strip():
+            raise errors.InvalidInput(f"facilitator{index}.name", N_("Enter the facilitator's name."))
+        if person.gender not in {g.value for g in Gender}:
+            raise errors.InvalidInput(f"facilitator{index}.gender", N_("Choose the facilitator's gender."))
+        validate_password(person.password, f"facilitator{index}.password")
