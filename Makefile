@@ -57,7 +57,7 @@ screenshots: $(VENV)/.installed $(MO_FILES)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python build/screenshots.py
 
 bench: $(VENV)/.installed $(MO_FILES)
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest tests/benchmarks -q -s
+	$(VENV)/bin/python tests/benchmarks/bench_storage.py
 
 lock: $(VENV)/.installed
 	$(VENV)/bin/pip freeze --exclude-editable | sed '1i # Pinned versions for every Python package (constraints for pip -c). Refresh: make lock' > $(CONSTRAINTS)

@@ -1,0 +1,135 @@
+"""Render every screen of the desktop app, in Kyrgyz and Russian, into docs/screenshots/.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python build/screenshots.py
+
+Uses a throw-away data folder with a centre set up through the real services (cheap key
+derivation, so it runs in seconds), drives the real windows and grabs them at 1366×768.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from instructor_app.i18n import set_language  # noqa: E402
+from instructor_app.paths import DataFolder  # noqa: E402
+from instructor_app.services.data import FacilitatorDraft, SetupRequest  # noqa: E402
+from instructor_app.services.workspace import Workspace  # noqa: E402
+from instructor_app.storage.crypto import KdfParams  # noqa: E402
+from ui import fonts  # noqa: E402
+from ui.app import DesktopApp  # noqa: E402
+from ui.qt import QApplication, QSize, QWizard  # noqa: E402
+from ui.translator import install_translator, switch_language  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+SIZE = QSize(1366, 768)
+KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+CENTRE = "Кризистик борбор «Үмүт»"
+MAN = ("Тынчтык Асанов", "tynchtyk-2024")
+WOMAN = ("Гүлнара Токтосунова", "gulnara-2024")
+
+
+def settle(desktop: DesktopApp, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        if desktop.worker.pending == 0:
+            break
+        time.sleep(0.01)
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def grab(widget, name: str, language: str) -> None:
+    widget.resize(SIZE)
+    QApplication.processEvents()
+    path = OUT / f"{name}-{language}.png"
+    widget.grab().save(str(path))
+    print("wrote", path.relative_to(ROOT))
+
+
+def set_up_centre(folder: DataFolder) -> Workspace:
+    workspace = Workspace(folder, KDF)
+    opened, _result = workspace.set_up(SetupRequest(CENTRE, "osh_city", "ky", (
+        FacilitatorDraft(MAN[0], "male", MAN[1]), FacilitatorDraft(WOMAN[0], "female", WOMAN[1]))))
+    opened.close()
+    return workspace
+
+
+def shoot_unlocked_app(workspace: Workspace, language: str) -> None:
+    desktop = DesktopApp(workspace, workspace.settings())
+    desktop.start(True)
+    settle(desktop)
+    grab(desktop.unlock_window, "unlock", language)
+    screen = desktop.unlock_window
+    screen.accounts.setCurrentRow(0)
+    screen.password.setText(MAN[1])
+    screen.try_unlock()
+    settle(desktop)
+    window = desktop.main_window
+    window.statusBar().clearMessage()
+    grab(window, "today", language)
+    window.nav.setCurrentRow(1)
+    settle(desktop)
+    window.statusBar().clearMessage()
+    grab(window, "settings", language)
+    desktop.shutdown()
+    for widget in (window, screen):
+        widget.close()
+
+
+def shoot_wizard(folder: DataFolder, language: str) -> None:
+    desktop = DesktopApp(Workspace(folder, KDF), Workspace(folder).settings())
+    desktop.start(False)
+    wizard = desktop.wizard
+    grab(wizard, "wizard-language", language)
+    wizard.next()
+    centre = wizard.centre_page
+    centre.name.setText(CENTRE)
+    centre.region.setCurrentIndex(centre.region.findData("osh_city"))
+    grab(wizard, "wizard-centre", language)
+    wizard.next()
+    page = wizard.facilitators_page
+    for row, (name, password), gender in zip(page.rows, (MAN, WOMAN), ("male", "female")):
+        row.name.setText(name)
+        row.gender.setCurrentIndex(row.gender.findData(gender))
+        row.password.setText(password)
+        row.confirm.setText(password)
+    grab(wizard, "wizard-facilitators", language)
+    wizard.button(QWizard.WizardButton.CustomButton1).click()
+    settle(desktop, 30)
+    grab(wizard, "wizard-recovery-key", language)
+    wizard.key_page.confirmed.setChecked(True)
+    wizard.accept()
+    settle(desktop)
+    desktop.shutdown()
+    desktop.main_window.close()
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    set_language("ky")
+    install_translator()
+    missing = fonts.load_fonts(app)
+    if missing:
+        print("warning: fonts not loaded:", ", ".join(missing))
+    with tempfile.TemporaryDirectory(prefix="instructor-screens-") as tmp:
+        workspace = set_up_centre(DataFolder(Path(tmp) / "centre"))
+        for language in ("ky", "ru"):
+            switch_language(language)
+            workspace.save_settings(workspace.settings().__class__(language=language))
+            shoot_unlocked_app(workspace, language)
+            shoot_wizard(DataFolder(Path(tmp) / f"new-{language}"), language)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,122 @@
+"""Locking: Ctrl+L and idle time; nothing typed is lost; any facilitator can unlock; the delay."""
+
+from __future__ import annotations
+
+from qt_helpers import PASSWORD_MAN, PASSWORD_WOMAN, type_text, unlock, wait_idle
+
+from instructor_app import errors
+from instructor_app.i18n import _
+from ui.qt import QApplication, Qt
+
+
+def test_idle_time_locks_and_half_typed_text_survives(qtbot, set_up_workspace, desktop_factory):
+    workspace, _key = set_up_workspace
+    desktop = desktop_factory(workspace)
+    unlock(qtbot, desktop, PASSWORD_MAN)
+    window = desktop.main_window
+    window.nav.setCurrentRow(1)
+    qtbot.mouseClick(window.settings.password_button, Qt.MouseButton.LeftButton)
+    dialog = window.settings.password_dialog
+    assert dialog.isVisible()
+    type_text(qtbot, dialog.new_password, "half-typ")
+
+    assert desktop.idle.is_running()
+    desktop.idle.set_interval_ms(150)
+    qtbot.waitUntil(lambda: desktop.backend.is_locked, timeout=3000)
+    assert not window.isVisible() and not dialog.isVisible()
+    assert desktop.unlock_window.isVisible()
+    wait_idle(qtbot, desktop)
+
+    # the other facilitator unlocks: the same window, the same page, the same half-typed text
+    unlock(qtbot, desktop, PASSWORD_WOMAN, row=1)
+    assert desktop.backend.actor.display_name == "Гүлнара Токтосунова"
+    assert window.isVisible() and dialog.isVisible()
+    assert window.stack.currentWidget() is window.settings
+    assert dialog.new_password.text() == "half-typ"
+    assert window.actor_label.text() == _("Unlocked by: {name}").format(name="Гүлнара Токтосунова")
+    assert desktop.idle.is_running()
+
+
+def test_input_restarts_the_idle_timer(qtbot, set_up_workspace, desktop_factory):
+    workspace, _key = set_up_workspace
+    desktop = desktop_factory(workspace)
+    unlock(qtbot, desktop, PASSWORD_MAN)
+    desktop.idle.set_interval_ms(400)
+    for _round in range(6):  # 6 × 150 ms of typing > 400 ms, but never 400 ms without input
+        qtbot.wait(150)
+        qtbot.keyClick(desktop.main_window.nav, Qt.Key.Key_Down)
+    assert not desktop.backend.is_locked
+    qtbot.waitUntil(lambda: desktop.backend.is_locked, timeout=3000)
+
+
+def test_lock_action_in_the_menu_and_shortcut(qtbot, set_up_workspace, desktop_factory):
+    workspace, _key = set_up_workspace
+    desktop = desktop_factory(workspace)
+    unlock(qtbot, desktop, PASSWORD_MAN)
+    window = desktop.main_window
+    assert window.lock_action.shortcut().toString() == "Ctrl+L"
+    assert window.lock_action in window.file_menu.actions()
+    window.lock_button.click()
+    assert desktop.backend.is_locked and not window.isVisible()
+    wait_idle(qtbot, desktop)
+    unlock(qtbot, desktop, PASSWORD_MAN)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert desktop.backend.is_locked
+
+
+def test_wrong_passwords_disable_unlock_with_a_countdown(qtbot, set_up_workspace, desktop_factory):
+    workspace, _key = set_up_workspace
+    desktop = desktop_factory(workspace)
+    screen = desktop.unlock_window
+    unlock(qtbot, desktop, "wrong-1")
+    assert screen.unlock_button.isEnabled()  # the first tries are free
+    unlock(qtbot, desktop, "wrong-2")
+    assert not screen.unlock_button.isEnabled()
+    assert screen.countdown.isVisible()
+    assert screen.countdown.text() in {_("Try again in {count} second").format(count=1),
+                                       _("Try again in {count} seconds").format(count=2)}
+    assert screen.message.text() == errors.WrongPassword().message()
+    qtbot.waitUntil(screen.unlock_button.isEnabled, timeout=4000)
+    assert not screen.countdown.isVisible()
+
+    # the delay is kept on disk: a new start shows it too
+    unlock(qtbot, desktop, "wrong-3")
+    assert not screen.unlock_button.isEnabled()
+    second = desktop_factory(workspace)
+    wait_idle(qtbot, second)
+    assert not second.unlock_window.unlock_button.isEnabled()
+    qtbot.waitUntil(second.unlock_window.unlock_button.isEnabled, timeout=5000)
+    unlock(qtbot, second, PASSWORD_MAN)
+    assert not second.backend.is_locked
+
+
+def test_forgot_password_with_the_recovery_key(qtbot, set_up_workspace, desktop_factory):
+    workspace, recovery_key = set_up_workspace
+    desktop = desktop_factory(workspace)
+    wait_idle(qtbot, desktop)
+    screen = desktop.unlock_window
+    screen.accounts.setCurrentRow(1)
+    qtbot.mouseClick(screen.forgot, Qt.MouseButton.LeftButton)
+    dialog = screen.recovery_dialog
+    assert dialog.isVisible()
+    assert dialog.account.currentText() == "Гүлнара Токтосунова"
+    qtbot.keyClicks(dialog.key, "0000-0000-0000-0000-0000-0000-0000-0000")
+    qtbot.keyClicks(dialog.new_password, "new-password-1")
+    qtbot.keyClicks(dialog.confirm, "new-password-1")
+    qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, desktop)
+    assert dialog.key_error.isVisible() and desktop.backend.is_locked
+
+    dialog.key.clear()
+    qtbot.keyClicks(dialog.key, recovery_key.lower())
+    qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, desktop)
+    assert not desktop.backend.is_locked
+    assert desktop.main_window.isVisible()
+    assert desktop.backend.actor.display_name == "Гүлнара Токтосунова"
+    desktop.lock()
+    wait_idle(qtbot, desktop)
+    unlock(qtbot, desktop, "new-password-1", row=1)
+    assert not desktop.backend.is_locked

@@ -1,0 +1,20 @@
+"""The single import point for PySide6 names used by the UI.
+
+Every other module in ``ui`` imports Qt from here (``from ui.qt import ...``), so a Qt upgrade or a
+switch of binding touches one file.
+
+PySide6 is pinned to 6.11.3: 6.12.0 on Python 3.11 drops a reference to ``True`` on every
+``signal.emit()`` from Python and CPython aborts after a few thousand emits (docs/decisions.md §11;
+tests/ui/test_qt_tasks.py guards it).
+"""
+
+# ruff: noqa: F401, F403, F405
+from __future__ import annotations
+
+from PySide6.QtCore import *
+from PySide6.QtGui import *
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import *
+from shiboken6 import isValid as is_alive
+
+QT_VERSION = qVersion()

@@ -1,0 +1,151 @@
+"""Small widgets shared by pages and dialogs: messages, field errors, password fields, prompts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from instructor_app.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language, format_number
+from ui.qt import (QComboBox, QDialog, QDialogButtonBox, QFont, QFormLayout, QLabel, QLineEdit, QPushButton,
+                   QSizePolicy, Qt, QVBoxLayout, QWidget, Signal)
+from ui.translator import Retranslating
+
+ERROR_STYLE = "color: #b00020;"
+INFO_STYLE = "color: #1b5e20;"
+NOTE_STYLE = "color: #8a5300;"
+
+
+class MessageLabel(QLabel):
+    """An inline message under a form or action: success (green), error (red) or note."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.kind = ""
+        self.hide()
+
+    def _show(self, text: str, style: str, kind: str) -> None:
+        self.kind = kind
+        self.setStyleSheet(style)
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def show_info(self, text: str) -> None:
+        self._show(text, INFO_STYLE, "info")
+
+    def show_error(self, text: str) -> None:
+        self._show(text, ERROR_STYLE, "error")
+
+    def show_note(self, text: str) -> None:
+        self._show(text, NOTE_STYLE, "note")
+
+    def clear(self) -> None:  # noqa: D102
+        self._show("", "", "")
+
+
+class FieldError(MessageLabel):
+    """The error shown right under the field it is about."""
+
+
+class PasswordEdit(QLineEdit):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setMinimumWidth(180)
+
+
+class LanguageCombo(QComboBox):
+    """Кыргызча / Русский, each in its own language; emits ``language_chosen(key)``."""
+
+    language_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        for key in LANGUAGES:
+            self.addItem(LANGUAGE_NAMES[key], key)
+        self.sync()
+        self.currentIndexChanged.connect(lambda i: self.language_chosen.emit(self.itemData(i)))
+
+    def sync(self) -> None:
+        self.blockSignals(True)
+        self.setCurrentIndex(max(0, self.findData(current_language())))
+        self.blockSignals(False)
+
+
+def size_text(size_bytes: int) -> str:
+    if size_bytes >= 1024 * 1024:
+        return _("{size} MB").format(size=format_number(round(size_bytes / (1024 * 1024), 1)))
+    return _("{size} KB").format(size=format_number(max(1, round(size_bytes / 1024))))
+
+
+def heading(text: str = "", size_delta: int = 4, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSize(font.pointSize() + size_delta)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
+
+
+def wrapped(text: str = "", parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    return label
+
+
+class SecretPrompt(Retranslating, QDialog):
+    """Asks for a password (or recovery key) before a serious action; non-blocking (``open()``).
+
+    ``texts()`` returns (title, explanation, field label, action button) in the current language.
+    ``on_submit(secret)`` is called on the action button; it starts the job, which ends with
+    ``show_error()`` or ``accept()``.
+    """
+
+    def __init__(self, texts: Callable[[], tuple[str, str, str, str]],
+                 on_submit: Callable[[str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._texts = texts
+        self._on_submit = on_submit
+        self.explanation = wrapped()
+        self.field_label = QLabel()
+        self.secret = PasswordEdit()
+        self.error = FieldError()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.action = QPushButton()
+        self.buttons.addButton(self.action, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.rejected.connect(self.reject)
+        self.action.clicked.connect(self._submit)
+        form = QFormLayout()
+        form.addRow(self.field_label, self.secret)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.explanation)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        title, explanation, field, action = self._texts()
+        self.setWindowTitle(title)
+        self.explanation.setText(explanation)
+        self.field_label.setText(field)
+        self.action.setText(action)
+
+    def _submit(self) -> None:
+        if not self.secret.text():
+            self.error.show_error(_("Enter a password or the recovery key."))
+            return
+        self.error.clear()
+        self.set_busy(True)
+        self._on_submit(self.secret.text())
+
+    def set_busy(self, busy: bool) -> None:
+        self.action.setEnabled(not busy)
+        self.secret.setEnabled(not busy)
+
+    def show_error(self, text: str) -> None:
+        self.set_busy(False)
+        self.error.show_error(text)
