@@ -24,7 +24,7 @@ test-core: $(CORE_VENV)/.installed $(MO_FILES)
 	INSTRUCTOR_APP_CORE_ONLY=1 $(CORE_VENV)/bin/python -m pytest tests/core -q
 
 test-ui: $(VENV)/.installed $(MO_FILES)
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest tests/ui -q
+	QT_QPA_PLATFORM=offscreen PYTEST_QT_API=pyside6 $(VENV)/bin/python -m pytest tests/ui -q
 
 system-deps:
 	@bash build/system-deps.sh

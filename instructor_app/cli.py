@@ -106,8 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     folder = DataFolder.resolve(args.data_dir)
     workspace = Workspace(folder)
-    set_language(args.lang or workspace.settings().language)
+    # the log first: a warning while reading the settings or a catalog must not reach the terminal
     setup_logging(folder.logs if folder.root.exists() or args.command else None)
+    set_language(args.lang or workspace.settings().language)
     try:
         if args.command is None:
             from ui.app import run_desktop  # the desktop front end (PySide6) only when asked for

@@ -40,7 +40,7 @@ def load_settings(path: Path) -> Settings:
         return Settings(**{k: v for k, v in data.items() if k in known}).validated()
     except FileNotFoundError:
         return Settings()
-    except (OSError, ValueError, TypeError) as exc:
+    except (OSError, ValueError, TypeError, AttributeError, OverflowError) as exc:
         log.warning("settings file unreadable, using defaults: %s", type(exc).__name__)
         return Settings()
 

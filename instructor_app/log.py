@@ -13,7 +13,9 @@ import re
 from pathlib import Path
 
 LOG_NAME = "instructor-app.log"
-_CYRILLIC_RUN = re.compile(r"[\u0400-\u04FF][\u0400-\u04FF\s'\-.]*")
+# Cyrillic words and what joins them within a name ("Гүлзат Ормонова", "Ысык-Көл"); the space
+# after the last word is kept, so "<...> missed" still reads.
+_CYRILLIC_RUN = re.compile(r"[\u0400-\u04FF]+(?:[\s'\-.]+[\u0400-\u04FF]+)*")
 
 
 class RedactCyrillic(logging.Filter):
@@ -28,6 +30,18 @@ class RedactCyrillic(logging.Filter):
                 record.exc_text = f"{type(exc).__name__}: <redacted>"
                 record.exc_info = None
         return True
+
+
+class _RedactingFormatter(logging.Formatter):
+    """Redacts the finished text too: a traceback also prints chained exceptions and source lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return _CYRILLIC_RUN.sub("<...>", super().format(record))
+
+
+class _QuietRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802
+        pass  # a full or removed disk must not print logging tracebacks on the user's terminal
 
 
 def setup_logging(log_folder: Path | None, level: int = logging.INFO) -> Path | None:
@@ -45,11 +59,11 @@ def setup_logging(log_folder: Path | None, level: int = logging.INFO) -> Path | 
             raise OSError("no folder")
         log_folder.mkdir(parents=True, exist_ok=True)
         path = log_folder / LOG_NAME
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        handler = _QuietRotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()  # read-only folder: run without a log file rather than fail
         path = None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactCyrillic())
     handler._instructor_app = True  # type: ignore[attr-defined]
     root.addHandler(handler)

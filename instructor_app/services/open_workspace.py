@@ -40,8 +40,13 @@ class OpenWorkspace:
     # --- audit --------------------------------------------------------------------------------
 
     def record_access(self, event: str, detail: str = "") -> None:
-        with self.db.session(self.actor.id) as session:
-            session.add(AccessLog(facilitator_id=uuid.UUID(self.actor.id), event=event, detail=detail))
+        """Append to the audit trail; on a full disk the event is logged instead, so that a
+        facilitator can still open the data and save it elsewhere."""
+        try:
+            with self.db.session(self.actor.id) as session:
+                session.add(AccessLog(facilitator_id=uuid.UUID(self.actor.id), event=event, detail=detail))
+        except errors.DiskFull:
+            log.warning("disk full: access event %s not recorded", event)
 
     # --- Today --------------------------------------------------------------------------------
 
@@ -66,7 +71,7 @@ class OpenWorkspace:
     # --- account ------------------------------------------------------------------------------
 
     def change_password(self, old_password: str, new_password: str) -> None:
-        """Re-wrap the data key under the new password; the database is not touched."""
+        """Re-wrap the data key under the new password; the database is never re-encrypted."""
         from instructor_app.services.workspace import validate_password
 
         validate_password(new_password, "new_password")

@@ -36,7 +36,8 @@ class UnlockThrottle:
 
     def retry_after(self) -> float:
         failures, last = self._read()
-        return max(0.0, last + delay_after(failures) - self._clock())
+        delay = delay_after(failures)
+        return min(delay, max(0.0, last + delay - self._clock()))  # capped: the clock may have been set back
 
     def failed(self) -> float:
         """Record a failure; returns the seconds to wait before the next try."""

@@ -89,8 +89,9 @@ class Workspace:
             keystore.set_account(account_id, person.display_name.strip(), person.gender,
                                  person.password, data_key, self.kdf)
         keystore.set_recovery(recovery_key, data_key, self.kdf)
-        db = Database.open(self.folder.database, data_key)
+        db: Database | None = None
         try:
+            db = Database.open(self.folder.database, data_key)
             with db.session(ids[0]) as session:
                 centre = Centre(name=request.centre_name.strip(), region=request.region)
                 session.add(centre)
@@ -105,8 +106,10 @@ class Workspace:
                 keystore.save(self.folder.keystore)
             self.save_settings(Settings(language=request.language))
         except BaseException:
-            db.close()
-            for path in self.folder.root.glob("instructor.db*"):
+            if db is not None:
+                db.close()
+            # nothing was set up here before (checked above): remove every file this attempt made
+            for path in (*self.folder.root.glob("instructor.db*"), *self.folder.root.glob("keys.json*")):
                 path.unlink(missing_ok=True)
             raise
         notice = pair_notice(p.gender for p in request.facilitators)
@@ -169,7 +172,14 @@ class Workspace:
     def _open(self, data_key: bytes, actor: Account, event: str) -> OpenWorkspace:
         if not self.folder.database.exists():
             raise errors.StoreDamaged()
-        db = Database.open(self.folder.database, data_key, before_upgrade=self._backup_before_upgrade)
+        try:
+            db = Database.open(self.folder.database, data_key, before_upgrade=self._backup_before_upgrade,
+                               create=False)
+        except errors.DiskFull:
+            # A full disk: SQLite cannot create the shared-memory file. Open without it, so the data
+            # can still be read and backed up onto another drive; writes will say the disk is full.
+            log.warning("disk full: opening the store in exclusive mode")
+            db = Database.open(self.folder.database, data_key, create=False, exclusive=True)
         workspace = OpenWorkspace(self.folder, db, actor, self.kdf)
         workspace.record_access(event)
         return workspace
@@ -218,7 +228,7 @@ class Workspace:
         current = [p for p in (self.folder.keystore, *self.folder.root.glob("instructor.db*")) if p.exists()]
         if not current:
             return
-        keep = self.folder.backups / f"pre-restore-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+        keep = self.folder.backups / f"pre-restore-{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}"
         keep.mkdir(parents=True, exist_ok=True)
         for path in current:
             shutil.copy2(path, keep / path.name)

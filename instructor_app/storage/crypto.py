@@ -35,7 +35,12 @@ class KdfParams:
 
     @classmethod
     def from_json(cls, data: dict[str, int]) -> "KdfParams":
-        return cls(int(data["time_cost"]), int(data["memory_kib"]), int(data["parallelism"]))
+        params = cls(int(data["time_cost"]), int(data["memory_kib"]), int(data["parallelism"]))
+        # A damaged or tampered key file must not crash argon2 or make unlock compute for days.
+        if not (1 <= params.time_cost <= 64 and 1 <= params.parallelism <= 64
+                and 8 * params.parallelism <= params.memory_kib <= 4 * 1024 * 1024):
+            raise ValueError("Argon2 parameters out of range")
+        return params
 
 
 class UnwrapFailed(Exception):

@@ -34,13 +34,16 @@ class Database:
 
     @classmethod
     def open(cls, path: Path, key: bytes, *,
-             before_upgrade: Callable[["Database", str | None], None] | None = None) -> "Database":
-        """Open (creating if absent) and bring the schema to head."""
+             before_upgrade: Callable[["Database", str | None], None] | None = None,
+             create: bool = True, exclusive: bool = False) -> "Database":
+        """Open (creating if absent, unless ``create`` is False) and bring the schema to head."""
         with storage_errors(path):
-            engine = create_store_engine(path, key)
+            engine = create_store_engine(path, key, exclusive=exclusive)
             db = cls(path, key, engine)
             try:
                 current = migrate.current_revision(engine)
+                if current is None and not create:
+                    raise errors.StoreDamaged()  # e.g. an emptied file: never start a new store in it
                 head = migrate.head_revision()
                 if current is not None and current not in migrate.known_revisions():
                     raise errors.NewerSchema()
@@ -80,10 +83,13 @@ class Database:
         """SQLite's page check, SQLCipher's HMAC check of every page, and foreign keys."""
         problems: list[str] = []
         with storage_errors(self.path), self.engine.connect() as conn:
+            # SQLCipher's HMAC check first: SQLite's own check aborts on a page that fails it.
+            problems += [str(row[0]) for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+            if problems:
+                return problems
             for row in conn.exec_driver_sql("PRAGMA integrity_check"):
                 if row[0] != "ok":
                     problems.append(str(row[0]))
-            problems += [str(row[0]) for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
             problems += [f"foreign key: {tuple(row)}" for row in conn.exec_driver_sql("PRAGMA foreign_key_check")]
         return problems
 

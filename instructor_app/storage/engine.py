@@ -33,7 +33,9 @@ def key_literal(key: bytes) -> str:
     return f"x'{key.hex()}'"
 
 
-def create_store_engine(path: Path, key: bytes) -> Engine:
+def create_store_engine(path: Path, key: bytes, *, exclusive: bool = False) -> Engine:
+    """``exclusive``: SQLite's exclusive locking mode, which keeps the WAL index in memory instead of
+    an ``-shm`` file — the way to open the data on a disk too full to create that file."""
     url = URL.create("sqlite+pysqlcipher", password=key_literal(key), database=str(path))
     # hide_parameters: SQL errors must never carry record values into logs or messages
     engine = create_engine(url, hide_parameters=True)
@@ -43,6 +45,10 @@ def create_store_engine(path: Path, key: bytes) -> Engine:
         dbapi_conn.isolation_level = None  # SQLAlchemy's recipe: we emit BEGIN ourselves
         cursor = dbapi_conn.cursor()
         try:
+            # SQLCipher logs decryption failures to stderr itself; we report them (one clear line).
+            cursor.execute("PRAGMA cipher_log_level = NONE")
+            if exclusive:
+                cursor.execute("PRAGMA locking_mode = EXCLUSIVE")
             # Reading the schema is the first use of the key: a wrong key or a foreign file fails here.
             cursor.execute("SELECT count(*) FROM sqlite_master")
             for pragma in PRAGMAS:
@@ -54,6 +60,15 @@ def create_store_engine(path: Path, key: bytes) -> Engine:
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN")
 
+    @event.listens_for(engine, "handle_error")
+    def _drop_damaged_connection(ctx) -> None:  # type: ignore[no-untyped-def]
+        # After a page fails to decrypt, SQLCipher fails every later call on that connection
+        # (MemoryError): drop it from the pool instead of handing it out again.
+        exc = ctx.original_exception
+        if isinstance(exc, MemoryError) or isinstance(user_error_for(exc, path), errors.StoreDamaged):
+            ctx.is_disconnect = True
+            ctx.invalidate_pool_on_disconnect = False
+
     return engine
 
 
@@ -61,17 +76,18 @@ def user_error_for(exc: BaseException, path: Path) -> errors.UserError | None:
     """Map a storage failure to the message the user should see (None: a bug, not user-facing)."""
     if isinstance(exc, errors.UserError):
         return exc
+    folder = path.parent if path.suffix else path  # name the folder, not the database file
     if isinstance(exc, OSError):
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             return errors.DiskFull()
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            return errors.FolderNotWritable(path=str(path))
+            return errors.FolderNotWritable(path=str(folder))
         return None
     text = str(exc.orig if isinstance(exc, DBAPIError) else exc).lower()
     if "disk is full" in text or "database or disk is full" in text:
         return errors.DiskFull()
     if "readonly" in text or "read-only" in text or "unable to open database" in text:
-        return errors.FolderNotWritable(path=str(path))
+        return errors.FolderNotWritable(path=str(folder))
     if "not a database" in text or "malformed" in text or "hmac" in text:
         return errors.StoreDamaged()
     if "disk i/o error" in text:
