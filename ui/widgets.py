@@ -95,6 +95,25 @@ def wrapped(text: str = "", parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def dialog_frame(dialog: QDialog, intro: QLabel, form: QFormLayout, error: QLabel,
+                 on_submit: Callable[[], None], min_width: int) -> tuple[QDialogButtonBox, QPushButton]:
+    """The common layout of our form dialogs: intro text, the form, an error line, then Cancel and
+    one action button (its text is set by the dialog's ``retranslate_ui``)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    action = QPushButton()
+    action.setDefault(True)
+    buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+    action.clicked.connect(on_submit)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(intro)
+    layout.addLayout(form)
+    layout.addWidget(error)
+    layout.addWidget(buttons)
+    dialog.setMinimumWidth(min_width)
+    return buttons, action
+
+
 class SecretPrompt(Retranslating, QDialog):
     """Asks for a password (or recovery key) before a serious action; non-blocking (``open()``).
 
@@ -112,19 +131,9 @@ class SecretPrompt(Retranslating, QDialog):
         self.field_label = QLabel()
         self.secret = PasswordEdit()
         self.error = FieldError()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.action = QPushButton()
-        self.buttons.addButton(self.action, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.rejected.connect(self.reject)
-        self.action.clicked.connect(self._submit)
         form = QFormLayout()
         form.addRow(self.field_label, self.secret)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.explanation)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
+        self.buttons, self.action = dialog_frame(self, self.explanation, form, self.error, self._submit, 460)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from instructor_app import errors
 from instructor_app.i18n import N_, _
-from ui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Signal
+from ui.qt import QDialog, QFormLayout, QLabel, QWidget, Signal
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
-from ui.widgets import FieldError, PasswordEdit, wrapped
+from ui.widgets import FieldError, PasswordEdit, dialog_frame, wrapped
 
 
 class PasswordDialog(Retranslating, QDialog):
@@ -32,18 +32,7 @@ class PasswordDialog(Retranslating, QDialog):
         form.addRow(self.new_error)
         for label, field in zip(self.labels, (self.old_password, self.new_password, self.confirm)):
             label.setBuddy(field)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.submit = QPushButton()
-        self.submit.setDefault(True)
-        self.buttons.addButton(self.submit, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.submit.clicked.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(480)
+        self.buttons, self.submit = dialog_frame(self, self.intro, form, self.error, self._submit, 480)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:

@@ -15,12 +15,12 @@ from instructor_app import errors
 from instructor_app.i18n import _, format_date
 from instructor_app.services.data import Account
 from ui.fonts import monospace_font
-from ui.qt import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGuiApplication, QHBoxLayout,
+from ui.qt import (QCheckBox, QComboBox, QDialog, QFormLayout, QGuiApplication, QHBoxLayout,
                    QLabel, QLineEdit, QPrintDialog, QPrinter, QPushButton, Qt, QTextDocument, QVBoxLayout,
                    QWidget, QWizardPage, Signal)
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
-from ui.widgets import FieldError, MessageLabel, PasswordEdit, wrapped
+from ui.widgets import FieldError, MessageLabel, PasswordEdit, dialog_frame, wrapped
 
 
 def recovery_sheet_html(centre_name: str, key: str) -> str:
@@ -141,17 +141,7 @@ class RecoveryDialog(Retranslating, QDialog):
         form.addRow(self.labels[2], self.new_password)
         form.addRow(self.labels[3], self.confirm)
         form.addRow(self.password_error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.submit = QPushButton()
-        self.buttons.addButton(self.submit, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.submit.clicked.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.buttons, self.submit = dialog_frame(self, self.intro, form, self.error, self._submit, 560)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
