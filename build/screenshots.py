@@ -3,7 +3,9 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python build/screenshots.py
 
 Uses a throw-away data folder with a centre set up through the real services (cheap key
-derivation, so it runs in seconds), drives the real windows and grabs them at 1366×768.
+derivation, so it runs in seconds), drives the real windows and grabs them at 1366×768 (dialogs
+at their own size). The wizard's first page shows the option to restore a backup instead of
+setting up; ``wizard-restore`` is the prompt it opens (only the file picker is skipped).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from instructor_app.services.workspace import Workspace  # noqa: E402
 from instructor_app.storage.crypto import KdfParams  # noqa: E402
 from ui import fonts  # noqa: E402
 from ui.app import DesktopApp  # noqa: E402
-from ui.qt import QApplication, QSize, QWizard  # noqa: E402
+from ui.qt import QApplication, QFileDialog, QSize, QWizard  # noqa: E402
 from ui.translator import install_translator, switch_language  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -47,8 +49,9 @@ def settle(desktop: DesktopApp, seconds: float = 10.0) -> None:
         QApplication.processEvents()
 
 
-def grab(widget, name: str, language: str) -> None:
-    widget.resize(SIZE)
+def grab(widget, name: str, language: str, size: QSize | None = SIZE) -> None:
+    if size is not None:
+        widget.resize(size)
     QApplication.processEvents()
     path = OUT / f"{name}-{language}.png"
     widget.grab().save(str(path))
@@ -90,6 +93,7 @@ def shoot_wizard(folder: DataFolder, language: str) -> None:
     desktop.start(False)
     wizard = desktop.wizard
     grab(wizard, "wizard-language", language)
+    shoot_restore_prompt(wizard, language)
     wizard.next()
     centre = wizard.centre_page
     centre.name.setText(CENTRE)
@@ -111,6 +115,22 @@ def shoot_wizard(folder: DataFolder, language: str) -> None:
     settle(desktop)
     desktop.shutdown()
     desktop.main_window.close()
+
+
+def shoot_restore_prompt(wizard, language: str) -> None:
+    """The password / recovery-key prompt of "Restore from a backup…" on the wizard's first page."""
+    picker = QFileDialog.getOpenFileName
+    QFileDialog.getOpenFileName = staticmethod(lambda *a, **k: ("/media/usb/instructor-app-2026-11-20.iabackup", ""))
+    try:
+        wizard.restore_option.button.click()
+    finally:
+        QFileDialog.getOpenFileName = picker
+    prompt = wizard.restore_option.prompt
+    prompt.adjustSize()
+    grab(prompt, "wizard-restore", language, size=None)
+    prompt.reject()
+    wizard.activateWindow()  # focus back on the wizard, as after a real Cancel
+    QApplication.processEvents()
 
 
 def main() -> int:

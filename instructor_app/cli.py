@@ -11,11 +11,12 @@ import getpass
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 from pathlib import Path
 
 from instructor_app import __version__, errors
 from instructor_app.demo import create_demo
-from instructor_app.i18n import LANGUAGES, N_, _, format_number, ngettext, set_language
+from instructor_app.i18n import LANGUAGES, N_, _, format_datetime, format_number, ngettext, set_language
 from instructor_app.log import setup_logging
 from instructor_app.paths import DataFolder
 from instructor_app.services.open_workspace import OpenWorkspace
@@ -24,18 +25,48 @@ from instructor_app.services.workspace import Workspace
 log = logging.getLogger("instructor_app.cli")
 
 
+COMMANDS = ("demo", "check", "backup", "restore")
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its own words (usage, options, help, errors) in our catalogs."""
+
+    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
+        self._optionals.title = _("options")
+        self.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, _("Error in the command line: {detail}").format(detail=message) + "\n")
+
+
+def _early_options(argv: Sequence[str]) -> argparse.Namespace:
+    """--data-dir and --lang, read before the full parser so that its help is in the right language."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--data-dir")
+    early.add_argument("--lang", choices=LANGUAGES)
+    known, _rest = early.parse_known_args(argv)
+    return known
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="instructor-app", description=_("Instructor App: correctional programme facilitators' tool."))
-    parser.add_argument("--version", action="version", version=f"instructor-app {__version__}")
+    parser = _Parser(prog="instructor-app", description=_("Instructor App: correctional programme facilitators' tool."))
+    parser.add_argument("--version", action="version", version=f"instructor-app {__version__}",
+                        help=_("show the version and exit"))
     parser.add_argument("--data-dir", metavar="DIR", help=_("data folder (default: INSTRUCTOR_APP_HOME or the user's data folder)"))
     parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages (default: the one set in the app)"))
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"), parser_class=_Parser)
 
-    def command(name: str, help_text: str, secret: bool = True) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text)
-        if secret:
-            sub.add_argument("--password-stdin", action="store_true",
-                             help=_("read the password (or the recovery key) from standard input"))
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--password-stdin", action="store_true",
+                         help=_("read the password (or the recovery key) from standard input"))
         return sub
 
     demo = command("demo", _("create a demo database (a centre and a facilitator pair) in the data folder"))
@@ -98,17 +129,19 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
     secret = _read_secret(args, _("Password or recovery key stored in the backup: "))
     manifest = workspace.restore(args.path, secret)
     print(_("Backup of {date} restored. The previous data was kept in the backups folder.").format(
-        date=manifest.created_at))
+        date=format_datetime(manifest.created)))
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    folder = DataFolder.resolve(args.data_dir)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    early = _early_options(argv)
+    folder = DataFolder.resolve(early.data_dir)
     workspace = Workspace(folder)
     # the log first: a warning while reading the settings or a catalog must not reach the terminal
-    setup_logging(folder.logs if folder.root.exists() or args.command else None)
-    set_language(args.lang or workspace.settings().language)
+    setup_logging(folder.logs if folder.root.exists() or set(argv) & set(COMMANDS) else None)
+    set_language(early.lang or workspace.settings().language)
+    args = _parser().parse_args(argv)
     try:
         if args.command is None:
             from ui.app import run_desktop  # the desktop front end (PySide6) only when asked for
@@ -118,9 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args, workspace)
         if args.command == "restore":
             return _restore(args, workspace)
-        action = {"check": _check, "backup": _backup(args.path) if args.command == "backup" else None}[args.command]
-        assert action is not None
-        return _with_open(args, workspace, action)
+        return _with_open(args, workspace, _check if args.command == "check" else _backup(args.path))
     except errors.UserError as exc:
         print(exc.message(), file=sys.stderr)
         return exc.exit_code

@@ -2,9 +2,10 @@
 
 ``run_desktop()`` checks for a display, reads the settings (the one disk read on the GUI thread,
 before the event loop), sets the language, creates the QApplication, translator and fonts, then
-hands over to ``DesktopApp``: the set-up wizard on a new folder, otherwise the unlock screen, then
-the main window. Locking (Ctrl+L, idle time, restore) hides the windows without destroying them,
-so a half-filled form is still there after the next unlock, by any facilitator.
+hands over to ``DesktopApp``: the set-up wizard on a new folder (or a backup restored from its first
+page), otherwise the unlock screen, then the main window. Locking (Ctrl+L, idle time, restore) hides
+the windows without destroying them, so a half-filled form is still there after the next unlock, by
+any facilitator.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from instructor_app.i18n import _, format_datetime, set_language
+from instructor_app.i18n import _, current_language, format_datetime, set_language
 from instructor_app.paths import DataFolder
 from instructor_app.services.open_workspace import OpenWorkspace
 from instructor_app.services.workspace import Workspace
@@ -66,6 +67,7 @@ class DesktopApp(QObject):
         else:
             self.wizard = SetupWizard(self.backend, self.choose_language)
             self.wizard.completed.connect(self._unlocked)
+            self.wizard.restored.connect(self._restored)
             self.wizard.rejected.connect(QApplication.quit)
             self.wizard.show()
         if missing_fonts:
@@ -141,16 +143,29 @@ class DesktopApp(QObject):
         self.show_unlock()
 
     def restore(self, path: Path, secret: str) -> None:
-        """Lock, replace the data with the backup on the worker, then wait for an unlock."""
+        """From Settings: lock, replace the data with the backup on the worker, then wait for an unlock."""
         self.lock()
         self.unlock_window.show_notice(_("Restoring the backup…"))
         self.unlock_window.unlock_button.setEnabled(False)
         self.backend.run(lambda ws: ws.restore(path, secret), self._restored, self._restore_failed)
 
     def _restored(self, manifest) -> None:
-        self.unlock_window.reload()
+        """Every successful restore ends here, from Settings or from the set-up wizard on a new laptop:
+        the unlock screen, listing the backup's facilitators, says which backup is now in place."""
+        wizard, self.wizard = self.wizard, None
+        self.show_unlock()  # reloads the accounts: the restored key file's
         self.unlock_window.show_notice(_("The backup made on {when} is restored. Unlock with a password "
                                          "from that backup.").format(when=format_datetime(manifest.created, "short")))
+        if wizard is not None:
+            self._close_wizard_after_restore(wizard)
+
+    def _close_wizard_after_restore(self, wizard: SetupWizard) -> None:
+        wizard.rejected.disconnect(QApplication.quit)
+        wizard.hide()
+        wizard.deleteLater()
+        # A backup holds no settings file: keep the language chosen on the wizard's first page.
+        self.backend.save_settings(lambda exc: self.unlock_window.show_notice(user_message(exc), error=True),
+                                   language=current_language())
 
     def _restore_failed(self, exc: BaseException) -> None:
         self.unlock_window.reload()

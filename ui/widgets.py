@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from instructor_app.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language, format_number
-from ui.qt import (QComboBox, QDialog, QDialogButtonBox, QFont, QFormLayout, QLabel, QLineEdit, QPushButton,
-                   QSizePolicy, Qt, QVBoxLayout, QWidget, Signal)
+from instructor_app.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language, format_number
+from ui.qt import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFont, QFormLayout, QLabel, QLineEdit,
+                   QPushButton, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal)
 from ui.translator import Retranslating
+
+BACKUP_FILTER = N_("Instructor App backups (*.iabackup)")
 
 ERROR_STYLE = "color: #b00020;"
 INFO_STYLE = "color: #1b5e20;"
@@ -79,6 +82,13 @@ def size_text(size_bytes: int) -> str:
     return _("{size} KB").format(size=format_number(max(1, round(size_bytes / 1024))))
 
 
+def choose_backup_to_restore(parent: QWidget) -> Path | None:
+    """The file picker for a backup to restore (Settings and the set-up wizard); None if cancelled."""
+    path, _filter = QFileDialog.getOpenFileName(parent, _("Choose a backup to restore"), str(Path.home()),
+                                                _(BACKUP_FILTER))
+    return Path(path) if path else None
+
+
 def heading(text: str = "", size_delta: int = 4, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     font = QFont(label.font())
@@ -119,7 +129,7 @@ class SecretPrompt(Retranslating, QDialog):
 
     ``texts()`` returns (title, explanation, field label, action button) in the current language.
     ``on_submit(secret)`` is called on the action button; it starts the job, which ends with
-    ``show_error()`` or ``accept()``.
+    ``show_error()`` or ``accept()``. While the job runs the prompt cannot be cancelled.
     """
 
     def __init__(self, texts: Callable[[], tuple[str, str, str, str]],
@@ -127,11 +137,13 @@ class SecretPrompt(Retranslating, QDialog):
         super().__init__(parent)
         self._texts = texts
         self._on_submit = on_submit
+        self.busy = False
         self.explanation = wrapped()
         self.field_label = QLabel()
         self.secret = PasswordEdit()
         self.error = FieldError()
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # long ky/ru labels: the field below
         form.addRow(self.field_label, self.secret)
         self.buttons, self.action = dialog_frame(self, self.explanation, form, self.error, self._submit, 460)
         self.retranslate_ui()
@@ -152,8 +164,14 @@ class SecretPrompt(Retranslating, QDialog):
         self._on_submit(self.secret.text())
 
     def set_busy(self, busy: bool) -> None:
+        self.busy = busy
         self.action.setEnabled(not busy)
         self.secret.setEnabled(not busy)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
+
+    def reject(self) -> None:
+        if not self.busy:  # Esc or the window's close button while the job runs: ignored
+            super().reject()
 
     def show_error(self, text: str) -> None:
         self.set_busy(False)

@@ -2,7 +2,9 @@
 
 A thin Qt layer over ``Workspace.set_up``: the pages collect plain values, the service validates
 them (errors come back with the field they are about) and creates the encrypted data on the DB
-worker. The wizard ends unlocked, emitting ``completed(OpenWorkspace)``.
+worker. The wizard ends unlocked, emitting ``completed(OpenWorkspace)``. On a new laptop the first
+page can restore a backup instead (``ui.dialogs.language_page``): the wizard emits
+``restored(Manifest)`` and the app shows the unlock screen.
 """
 
 from __future__ import annotations
@@ -12,42 +14,15 @@ from collections.abc import Callable
 from instructor_app import errors
 from instructor_app.domain.facilitators import GENDER_LABELS, PAIR_NOTICE_TEXT, Gender, pair_notice
 from instructor_app.domain.regions import REGION_LABELS, Region
-from instructor_app.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
+from instructor_app.i18n import _, current_language
 from instructor_app.services.data import FacilitatorDraft, SetupRequest
+from ui.dialogs.language_page import LanguagePage
 from ui.dialogs.recovery import RecoveryKeyPage
-from ui.qt import (QButtonGroup, QComboBox, QCoreApplication, QFormLayout, QGridLayout, QLabel, QLineEdit, QRadioButton,
-                   QVBoxLayout, QWizard, QWizardPage, Signal)
+from ui.qt import (QComboBox, QCoreApplication, QFormLayout, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWizard,
+                   QWizardPage, Signal)
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
 from ui.widgets import FieldError, MessageLabel, PasswordEdit, wrapped
-
-
-class LanguagePage(Retranslating, QWizardPage):
-    def __init__(self, on_language: Callable[[str], None]) -> None:
-        super().__init__()
-        self.intro = wrapped()
-        self.choices = QButtonGroup(self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        for key in LANGUAGES:
-            button = QRadioButton(LANGUAGE_NAMES[key])  # each in its own language, never translated
-            button.setProperty("language", key)
-            button.setChecked(key == current_language())
-            self.choices.addButton(button)
-            layout.addWidget(button)
-        layout.addStretch(1)
-        self.choices.buttonToggled.connect(
-            lambda button, on: on and on_language(button.property("language")))
-        self.retranslate_ui()
-
-    def button(self, language: str) -> QRadioButton:
-        return next(b for b in self.choices.buttons() if b.property("language") == language)
-
-    def retranslate_ui(self) -> None:
-        self.setTitle(_("Welcome to Instructor App"))
-        self.setSubTitle(_("First, choose the language of the app. You can change it later in Settings."))
-        self.intro.setText(_("This set-up takes a few minutes: the centre, the two facilitators who "
-                             "will use this laptop, and a recovery key to print."))
 
 
 class CentrePage(Retranslating, QWizardPage):
@@ -249,6 +224,7 @@ WIZARD_BUTTONS = {  # Qt's own ModernStyle texts, listed in ui/qt_strings.py
 
 class SetupWizard(Retranslating, QWizard):
     completed = Signal(object)  # OpenWorkspace
+    restored = Signal(object)   # backup.Manifest: a backup was restored instead of setting up
 
     def __init__(self, backend: Backend, on_language: Callable[[str], None]) -> None:
         super().__init__()
@@ -259,7 +235,10 @@ class SetupWizard(Retranslating, QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
-        self.language_page = LanguagePage(on_language)
+        self.language_page = LanguagePage(on_language, backend)
+        self.restore_option = self.language_page.restore_option
+        self.restore_option.restored.connect(self.restored)
+        self.restore_option.busy_changed.connect(self._restoring)
         self.centre_page = CentrePage()
         self.facilitators_page = FacilitatorsPage(self)
         self.key_page = RecoveryKeyPage(lambda: self.centre_page.name.text().strip())
@@ -287,6 +266,11 @@ class SetupWizard(Retranslating, QWizard):
         self.setButtonLayout(SET_UP_LAYOUT if page is self.facilitators_page else NORMAL_LAYOUT)
         self.button(SET_UP_BUTTON).setDefault(page is self.facilitators_page)
 
+    def _restoring(self, busy: bool) -> None:
+        """While a backup is restored there is no moving on and no closing (Back is off on page 1)."""
+        for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.CancelButton):
+            self.button(which).setEnabled(not busy)
+
     def go_back_to(self, page: QWizardPage) -> None:
         while self.currentPage() is not page and self.visitedIds() and self.currentId() != self.startId():
             self.back()
@@ -304,6 +288,7 @@ class SetupWizard(Retranslating, QWizard):
         self.completed.emit(self.open_workspace)
 
     def reject(self) -> None:
-        if self.open_workspace is not None:  # set up already: the key must be confirmed first
+        # set up already (the key must be confirmed first), or a restore is running
+        if self.open_workspace is not None or self.restore_option.busy:
             return
         super().reject()

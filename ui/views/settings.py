@@ -18,12 +18,11 @@ from ui.qt import (QDesktopServices, QFileDialog, QFormLayout, QGroupBox, QHBoxL
                    QListWidget, QPushButton, QScrollArea, QSpinBox, QUrl, QVBoxLayout, QWidget)
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
-from ui.widgets import LanguageCombo, MessageLabel, SecretPrompt, heading, size_text, wrapped
+from ui.widgets import (BACKUP_FILTER, LanguageCombo, MessageLabel, SecretPrompt, choose_backup_to_restore, heading,
+                        size_text, wrapped)
 
 if TYPE_CHECKING:
     from ui.app import DesktopApp
-
-BACKUP_FILTER = N_("Instructor App backups (*.iabackup)")
 
 
 def backup_text(info: BackupInfo) -> str:
@@ -190,11 +189,10 @@ class SettingsPage(Retranslating, QWidget):
         self.backup_message.show_error(user_message(exc))
 
     def restore_backup(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Choose a backup to restore"), str(Path.home()),
-                                                    _(BACKUP_FILTER))
-        if not path:
+        path = choose_backup_to_restore(self)
+        if path is None:
             return
-        name = Path(path).name
+        name = path.name
 
         def texts() -> tuple[str, str, str, str]:
             return (_("Restore a backup"),
@@ -206,7 +204,7 @@ class SettingsPage(Retranslating, QWidget):
 
         def submit(secret: str) -> None:
             self.restore_prompt.accept()
-            self.desktop.restore(Path(path), secret)
+            self.desktop.restore(path, secret)
 
         self.restore_prompt = SecretPrompt(texts, submit, self)
         self.restore_prompt.open()
