@@ -58,6 +58,7 @@ screenshots: $(VENV)/.installed $(MO_FILES)
 
 bench: $(VENV)/.installed $(MO_FILES)
 	$(VENV)/bin/python tests/benchmarks/bench_storage.py
+	$(VENV)/bin/python tests/benchmarks/bench_startup.py
 
 lock: $(VENV)/.installed
 	$(VENV)/bin/pip freeze --exclude-editable | sed '1i # Pinned versions for every Python package (constraints for pip -c). Refresh: make lock' > $(CONSTRAINTS)

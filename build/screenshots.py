@@ -67,7 +67,7 @@ def set_up_centre(folder: DataFolder) -> Workspace:
 
 
 def shoot_unlocked_app(workspace: Workspace, language: str) -> None:
-    desktop = DesktopApp(workspace, workspace.settings())
+    desktop = DesktopApp(workspace.folder, workspace.settings(), workspace.kdf)
     desktop.start(True)
     settle(desktop)
     grab(desktop.unlock_window, "unlock", language)
@@ -89,7 +89,7 @@ def shoot_unlocked_app(workspace: Workspace, language: str) -> None:
 
 
 def shoot_wizard(folder: DataFolder, language: str) -> None:
-    desktop = DesktopApp(Workspace(folder, KDF), Workspace(folder).settings())
+    desktop = DesktopApp(folder, Workspace(folder).settings(), KDF)
     desktop.start(False)
     wizard = desktop.wizard
     grab(wizard, "wizard-language", language)

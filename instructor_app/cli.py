@@ -11,16 +11,26 @@ import getpass
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from instructor_app import __version__, errors
-from instructor_app.demo import create_demo
-from instructor_app.i18n import LANGUAGES, N_, _, format_datetime, format_number, ngettext, set_language
+from instructor_app.config import load_settings
+from instructor_app.i18n import (
+    LANGUAGES,
+    N_,
+    _,
+    format_datetime,
+    format_number,
+    ngettext,
+    set_language,
+)
 from instructor_app.log import setup_logging
 from instructor_app.paths import DataFolder
-from instructor_app.services.open_workspace import OpenWorkspace
-from instructor_app.services.workspace import Workspace
+
+if TYPE_CHECKING:  # the storage stack is imported only by the commands that use it
+    from instructor_app.services.open_workspace import OpenWorkspace
+    from instructor_app.services.workspace import Workspace
 
 log = logging.getLogger("instructor_app.cli")
 
@@ -98,6 +108,8 @@ def _demo(args: argparse.Namespace, workspace: Workspace) -> int:
             sys.stdin.readline()
         return 0
     password = _read_secret(args, _("Password for the demo facilitators: "))
+    from instructor_app.demo import create_demo
+
     opened, result = create_demo(workspace, password, language=args.lang or "ky")
     opened.close()
     print(_("Demo data created in {folder}.").format(folder=workspace.folder.root))
@@ -137,16 +149,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     early = _early_options(argv)
     folder = DataFolder.resolve(early.data_dir)
-    workspace = Workspace(folder)
     # the log first: a warning while reading the settings or a catalog must not reach the terminal
     setup_logging(folder.logs if folder.root.exists() or set(argv) & set(COMMANDS) else None)
-    set_language(early.lang or workspace.settings().language)
+    set_language(early.lang or load_settings(folder.config).language)
     args = _parser().parse_args(argv)
     try:
         if args.command is None:
-            from ui.app import run_desktop  # the desktop front end (PySide6) only when asked for
+            from ui.app import (
+                run_desktop,  # the desktop front end (PySide6) only when asked for
+            )
 
             return run_desktop(folder)
+        from instructor_app.services.workspace import Workspace
+
+        workspace = Workspace(folder)
         if args.command == "demo":
             return _demo(args, workspace)
         if args.command == "restore":

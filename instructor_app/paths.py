@@ -75,6 +75,10 @@ class DataFolder:
     def backups(self) -> Path:
         return self.root / "backups"
 
+    def is_set_up(self) -> bool:
+        """Set up = the key file exists (it is written last by the set-up)."""
+        return self.keystore.exists()
+
     def ensure(self) -> None:
         """Create the folder tree (raises the OSError a read-only location gives)."""
         for folder in (self.root, self.logs, self.backups):

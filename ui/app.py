@@ -14,12 +14,11 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from instructor_app.config import Settings, load_settings
 from instructor_app.i18n import _, current_language, format_datetime, set_language
 from instructor_app.paths import DataFolder
-from instructor_app.services.open_workspace import OpenWorkspace
-from instructor_app.services.workspace import Workspace
-from instructor_app.storage.crypto import KdfParams
 from ui import fonts
 from ui.dialogs.setup_wizard import SetupWizard
 from ui.dialogs.unlock import UnlockWindow
@@ -28,6 +27,10 @@ from ui.main_window import MainWindow
 from ui.qt import QApplication, QMessageBox, QObject, QWidget
 from ui.tasks import Backend, DbWorker, user_message
 from ui.translator import install_translator, switch_language
+
+if TYPE_CHECKING:
+    from instructor_app.services.open_workspace import OpenWorkspace
+    from instructor_app.storage.crypto import KdfParams
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +49,11 @@ def no_display_message() -> str:
 class DesktopApp(QObject):
     """Owns the worker, the windows, and the lock state."""
 
-    def __init__(self, workspace: Workspace, settings, parent: QObject | None = None) -> None:
+    def __init__(self, folder: DataFolder, settings: Settings, kdf: KdfParams | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.worker = DbWorker(self)
-        self.backend = Backend(workspace, self.worker, settings, self)
+        self.backend = Backend(folder, self.worker, settings, kdf, self)
         self.idle = IdleLock(settings.idle_lock_minutes, self)
         self.idle.timed_out.connect(self.lock)
         self.wizard: SetupWizard | None = None
@@ -64,6 +68,7 @@ class DesktopApp(QObject):
     def start(self, is_set_up: bool, missing_fonts: list[str] | None = None) -> None:
         if is_set_up:
             self.show_unlock()
+            self.backend.preload()  # after the facilitator list: the first unlock will not wait
         else:
             self.wizard = SetupWizard(self.backend, self.choose_language)
             self.wizard.completed.connect(self._unlocked)
@@ -193,8 +198,9 @@ class DesktopApp(QObject):
 
 
 def run_desktop(folder: DataFolder, kdf: KdfParams | None = None, argv: list[str] | None = None) -> int:
-    workspace = Workspace(folder, kdf)
-    settings = workspace.settings()  # the one read before the event loop: the language comes first
+    # The two reads before the event loop (the language comes first); everything else that touches
+    # the disk, and the import of the storage stack, happens on the DB worker.
+    settings = load_settings(folder.config)
     set_language(settings.language)
     if not has_display():
         print(no_display_message(), file=sys.stderr)
@@ -203,7 +209,7 @@ def run_desktop(folder: DataFolder, kdf: KdfParams | None = None, argv: list[str
     app.setApplicationName("Instructor App")
     install_translator()
     missing = fonts.load_fonts(app)
-    desktop = DesktopApp(workspace, settings)
+    desktop = DesktopApp(folder, settings, kdf)
     app.aboutToQuit.connect(desktop.shutdown)
-    desktop.start(workspace.is_set_up(), missing)
+    desktop.start(folder.is_set_up(), missing)
     return app.exec()

@@ -12,12 +12,16 @@ import logging
 import queue
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from instructor_app import errors
 from instructor_app.config import Settings
-from instructor_app.services.open_workspace import OpenWorkspace
-from instructor_app.services.workspace import Workspace
+from instructor_app.paths import DataFolder
+
+if TYPE_CHECKING:
+    from instructor_app.services.open_workspace import OpenWorkspace
+    from instructor_app.services.workspace import Workspace
+    from instructor_app.storage.crypto import KdfParams
 from ui.qt import QObject, Qt, QThread, Signal, is_alive
 
 log = logging.getLogger(__name__)
@@ -122,17 +126,24 @@ class Backend(QObject):
 
     locked_changed = Signal(bool)
 
-    def __init__(self, workspace: Workspace, worker: DbWorker, settings: Settings,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, folder: DataFolder, worker: DbWorker, settings: Settings,
+                 kdf: KdfParams | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.workspace = workspace
+        self.folder = folder
         self.worker = worker
         self.settings = settings  # the GUI's copy; written through save_settings()
+        self._kdf = kdf
+        self._workspace: Workspace | None = None
         self._open: OpenWorkspace | None = None
 
-    @property
-    def folder(self):
-        return self.workspace.folder
+    def _locked_services(self) -> Workspace:
+        """Runs on the worker: the storage stack (SQLAlchemy, Alembic, Argon2) is imported here,
+        off the GUI thread, while the first window is already on screen."""
+        if self._workspace is None:
+            from instructor_app.services.workspace import Workspace
+
+            self._workspace = Workspace(self.folder, self._kdf)
+        return self._workspace
 
     @property
     def is_locked(self) -> bool:
@@ -145,8 +156,17 @@ class Backend(QObject):
     def run(self, fn: Callable[[Workspace], Any], on_success: Success | None = None,
             on_failure: Failure | None = None, owner: QObject | None = None) -> Job:
         """A job on the locked-side services (accounts, unlock, restore, settings)."""
-        workspace = self.workspace
-        return self.worker.submit(lambda: fn(workspace), on_success, on_failure, owner)
+        return self.worker.submit(lambda: fn(self._locked_services()), on_success, on_failure, owner)
+
+    def run_folder(self, fn: Callable[[DataFolder], Any], on_success: Success | None = None,
+                   on_failure: Failure | None = None, owner: QObject | None = None) -> Job:
+        """A job that needs only the data folder, not the storage stack (e.g. the unlock list)."""
+        folder = self.folder
+        return self.worker.submit(lambda: fn(folder), on_success, on_failure, owner)
+
+    def preload(self) -> None:
+        """Queue the import of the storage stack, so the first unlock does not wait for it."""
+        self.worker.submit(self._locked_services)
 
     def run_open(self, fn: Callable[[OpenWorkspace], Any], on_success: Success | None = None,
                  on_failure: Failure | None = None, owner: QObject | None = None) -> Job | None:

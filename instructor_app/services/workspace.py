@@ -19,6 +19,7 @@ from instructor_app.domain.facilitators import Gender, pair_notice
 from instructor_app.domain.regions import Region
 from instructor_app.i18n import N_
 from instructor_app.paths import DataFolder
+from instructor_app.services.accounts import list_accounts, load_keystore
 from instructor_app.services.data import Account, SetupRequest, SetupResult
 from instructor_app.services.open_workspace import OpenWorkspace
 from instructor_app.services.unlock_throttle import UnlockThrottle
@@ -26,7 +27,7 @@ from instructor_app.storage import backup
 from instructor_app.storage.crypto import KdfParams, UnwrapFailed, new_data_key, new_recovery_key
 from instructor_app.storage.database import Database
 from instructor_app.storage.engine import storage_errors
-from instructor_app.storage.keystore import Keystore, KeystoreFormatError
+from instructor_app.storage.keystore import Keystore
 from instructor_app.storage.models import Centre, Device, Facilitator
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class Workspace:
     # --- before set-up ----------------------------------------------------------------------
 
     def is_set_up(self) -> bool:
-        return self.folder.keystore.exists()
+        return self.folder.is_set_up()
 
     def settings(self) -> Settings:
         return load_settings(self.folder.config)
@@ -61,19 +62,10 @@ class Workspace:
         return settings.validated()
 
     def _keystore(self) -> Keystore:
-        if not self.folder.keystore.exists():
-            if self.folder.database.exists():
-                raise errors.KeystoreDamaged()
-            raise errors.NotSetUp()
-        try:
-            return Keystore.load(self.folder.keystore)
-        except KeystoreFormatError as exc:
-            raise errors.KeystoreDamaged() from exc
-        except OSError as exc:
-            raise errors.KeystoreDamaged() from exc
+        return load_keystore(self.folder)
 
     def accounts(self) -> list[Account]:
-        return [Account(a.id, a.display_name, a.gender) for a in self._keystore().accounts]
+        return list_accounts(self.folder)
 
     def set_up(self, request: SetupRequest) -> tuple[OpenWorkspace, SetupResult]:
         """Create the key file, the encrypted database, the centre and its facilitators."""

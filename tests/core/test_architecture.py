@@ -139,3 +139,22 @@ def test_the_core_suite_runs_without_pyside6_installed() -> None:
     assert importlib.util.find_spec("PySide6") is None, "PySide6 is installed in the core venv"
     assert importlib.util.find_spec("shiboken6") is None, "shiboken6 is installed in the core venv"
     assert not any(m.split(".")[0] in QT for m in sys.modules)
+
+
+_STORAGE_STACK = ("sqlalchemy", "alembic")
+
+
+def _loaded_after_import(module: str) -> list[str]:
+    code = (f"import sys, json, {module}; "
+            f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({list(_STORAGE_STACK)!r}))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_start_up_path_does_not_load_the_storage_stack() -> None:
+    """The CLI entry point and the unlock screen's services stay light: SQLAlchemy and Alembic
+    load on the DB worker after the first window is up (docs/performance.md, cold start)."""
+    assert _loaded_after_import("instructor_app.cli") == []
+    assert _loaded_after_import("instructor_app.services.accounts") == []
+    assert _loaded_after_import("instructor_app.services.workspace") == sorted(_STORAGE_STACK)  # the check can fail

@@ -7,13 +7,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 import pytest  # noqa: E402
+from qt_helpers import CHEAP_KDF, PASSWORD_MAN, PASSWORD_WOMAN  # noqa: E402
 
 from instructor_app.config import Settings  # noqa: E402
 from instructor_app.i18n import set_language  # noqa: E402
 from instructor_app.paths import DataFolder  # noqa: E402
 from instructor_app.services.data import FacilitatorDraft, SetupRequest  # noqa: E402
 from instructor_app.services.workspace import Workspace  # noqa: E402
-from qt_helpers import CHEAP_KDF, PASSWORD_MAN, PASSWORD_WOMAN  # noqa: E402
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def desktop_factory(qapp):
         set_language(settings.language)
         install_translator()
         fonts.load_fonts(qapp)
-        desktop = DesktopApp(workspace, settings)
+        desktop = DesktopApp(workspace.folder, settings, workspace.kdf)
         desktop.start(workspace.is_set_up(), missing_fonts)
         created.append(desktop)
         return desktop

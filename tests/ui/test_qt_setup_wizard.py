@@ -7,7 +7,7 @@ from qt_helpers import type_text, wait_idle
 from instructor_app.domain.facilitators import PAIR_NOTICE_TEXT, PairNotice
 from instructor_app.i18n import _
 from ui.dialogs.recovery import print_recovery_sheet
-from ui.qt import QPrinter, Qt, QWizard
+from ui.qt import Qt, QWizard, print_support
 
 
 def next_page(qtbot, wizard, which=QWizard.WizardButton.NextButton) -> None:
@@ -57,6 +57,7 @@ def test_errors_are_shown_next_to_their_fields(qtbot, workspace, desktop_factory
 
 
 def test_recovery_sheet_prints(qapp, tmp_path):
+    QPrinter = print_support().QPrinter
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "sheet.pdf"

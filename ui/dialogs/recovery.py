@@ -10,17 +10,36 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from instructor_app import errors
 from instructor_app.i18n import _, format_date
 from instructor_app.services.data import Account
 from ui.fonts import monospace_font
-from ui.qt import (QCheckBox, QComboBox, QDialog, QFormLayout, QGuiApplication, QHBoxLayout,
-                   QLabel, QLineEdit, QPrintDialog, QPrinter, QPushButton, Qt, QTextDocument, QVBoxLayout,
-                   QWidget, QWizardPage, Signal)
+from ui.qt import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGuiApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QTextDocument,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+    Signal,
+    print_support,
+)
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
 from ui.widgets import FieldError, MessageLabel, PasswordEdit, dialog_frame, wrapped
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 
 def recovery_sheet_html(centre_name: str, key: str) -> str:
@@ -41,7 +60,7 @@ def recovery_sheet_html(centre_name: str, key: str) -> str:
     )
 
 
-def print_recovery_sheet(printer: QPrinter, centre_name: str, key: str) -> None:
+def print_recovery_sheet(printer: "QPrinter", centre_name: str, key: str) -> None:
     document = QTextDocument()
     document.setHtml(recovery_sheet_html(centre_name, key))
     document.print_(printer)
@@ -99,13 +118,14 @@ class RecoveryKeyPage(Retranslating, QWizardPage):
         self.feedback.show_info(_("The key is copied. Paste it into a note you print, then clear the clipboard."))
 
     def print_sheet(self) -> None:
-        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(self.printer, self)
+        printing = print_support()
+        self.printer = printing.QPrinter(printing.QPrinter.PrinterMode.HighResolution)
+        dialog = printing.QPrintDialog(self.printer, self)
         dialog.accepted.connect(lambda: self._print(self.printer))
         dialog.open()
         self.print_dialog = dialog
 
-    def _print(self, printer: QPrinter) -> None:
+    def _print(self, printer: "QPrinter") -> None:
         print_recovery_sheet(printer, self._centre_name(), self.key)
         self.feedback.show_info(_("The recovery key was sent to the printer."))
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from instructor_app import errors
 from instructor_app.domain.facilitators import GENDER_LABELS
 from instructor_app.i18n import _, ngettext
+from instructor_app.services.accounts import list_accounts, unlock_wait
 from instructor_app.services.data import Account
 from ui.dialogs.recovery import RecoveryDialog
 from ui.qt import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, Qt, QTimer,
@@ -114,8 +115,8 @@ class UnlockWindow(Retranslating, QWidget):
 
     def reload(self) -> None:
         """Read the facilitators and any running delay (on the worker)."""
-        self.backend.run(lambda ws: (ws.accounts(), ws.retry_after()), self._loaded,
-                         lambda exc: self.message.show_error(user_message(exc)), owner=self)
+        self.backend.run_folder(lambda folder: (list_accounts(folder), unlock_wait(folder)), self._loaded,
+                                lambda exc: self.message.show_error(user_message(exc)), owner=self)
 
     def _loaded(self, result: tuple[list[Account], float]) -> None:
         self._accounts, wait = result
