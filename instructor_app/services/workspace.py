@@ -115,10 +115,13 @@ class Workspace:
     def retry_after(self) -> float:
         return self._throttle.retry_after()
 
-    def unlock(self, account_id: str, password: str) -> OpenWorkspace:
+    def _refuse_while_waiting(self) -> None:
         wait = self._throttle.retry_after()
         if wait > 0:
             raise errors.WaitBeforeRetry(wait)
+
+    def unlock(self, account_id: str, password: str) -> OpenWorkspace:
+        self._refuse_while_waiting()
         keystore = self._keystore()
         try:
             data_key = keystore.unlock(account_id, password)
@@ -130,9 +133,7 @@ class Workspace:
 
     def unlock_any(self, secret: str) -> OpenWorkspace:
         """For scripts: the secret may be any facilitator's password or the recovery key."""
-        wait = self._throttle.retry_after()
-        if wait > 0:
-            raise errors.WaitBeforeRetry(wait)
+        self._refuse_while_waiting()
         keystore = self._keystore()
         try:
             data_key, account_id = keystore.unlock_any(secret)
@@ -145,9 +146,7 @@ class Workspace:
     def reset_password(self, recovery_key: str, account_id: str, new_password: str) -> OpenWorkspace:
         """Forgotten password: the recovery key opens the data and sets a new password."""
         validate_password(new_password, "new_password")
-        wait = self._throttle.retry_after()
-        if wait > 0:
-            raise errors.WaitBeforeRetry(wait)
+        self._refuse_while_waiting()
         keystore = self._keystore()
         try:
             data_key = keystore.unlock_with_recovery(recovery_key)
@@ -190,9 +189,7 @@ class Workspace:
         The current files are kept in ``backups/pre-restore-<time>/`` first. Call it while the
         database is closed (the UI locks, restores, then unlocks again).
         """
-        wait = self._throttle.retry_after()
-        if wait > 0:
-            raise errors.WaitBeforeRetry(wait)
+        self._refuse_while_waiting()
         manifest, keystore = backup.read_backup(backup_path)
         try:
             data_key, _ = keystore.unlock_any(secret)
