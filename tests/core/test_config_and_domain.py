@@ -28,7 +28,6 @@ from .support import FAST_KDF, cli, describe, language, lines
     (Settings(auto_backups_kept=500), Settings(auto_backups_kept=50)),
     (Settings(language="en"), Settings(language="ky")),
     (Settings(language="ru"), Settings(language="ru")),
-    (Settings(large_text=1), Settings(large_text=True)),  # type: ignore[arg-type]
 ])
 def test_settings_are_clamped_to_sane_values(given: Settings, expected: Settings) -> None:
     assert given.validated() == expected
@@ -36,8 +35,8 @@ def test_settings_are_clamped_to_sane_values(given: Settings, expected: Settings
 
 def test_settings_round_trip_through_the_file(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    save_settings(path, Settings(language="ru", idle_lock_minutes=999, auto_backups_kept=3, large_text=True))
-    assert load_settings(path) == Settings(language="ru", idle_lock_minutes=240, auto_backups_kept=3, large_text=True)
+    save_settings(path, Settings(language="ru", idle_lock_minutes=999, auto_backups_kept=3))
+    assert load_settings(path) == Settings(language="ru", idle_lock_minutes=240, auto_backups_kept=3)
     assert path.read_bytes().isascii()
 
 
