@@ -18,7 +18,6 @@ from instructor_app import __version__, errors
 from instructor_app.config import load_settings
 from instructor_app.i18n import (
     LANGUAGES,
-    N_,
     _,
     format_datetime,
     format_number,
@@ -60,8 +59,10 @@ def _early_options(argv: Sequence[str]) -> argparse.Namespace:
     """--data-dir and --lang, read before the full parser so that its help is in the right language."""
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--data-dir")
-    early.add_argument("--lang", choices=LANGUAGES)
+    early.add_argument("--lang")  # validated by the full parser, whose error message is translated
     known, _rest = early.parse_known_args(argv)
+    if known.lang not in LANGUAGES:
+        known.lang = None
     return known
 
 
@@ -175,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception:
         log.exception("unexpected failure in command %s", args.command)
-        print(_(N_("Unexpected error; nothing was changed. Details are in the log: {folder}")).format(
+        print(_("Unexpected error; nothing was changed. Details are in the log: {folder}").format(
             folder=folder.logs), file=sys.stderr)
         return 3
 

@@ -71,6 +71,12 @@ class NewerSchema(UserError):
     default_msgid = N_("This data was saved by a newer version of Instructor App. Install the newer version to open it.")
 
 
+class DataInUse(UserError):
+    default_msgid = N_(
+        "The data is open in another Instructor App window or command. Close it there first, then try again."
+    )
+
+
 class DiskFull(UserError):
     default_msgid = N_("The disk is full. Nothing was saved. Free some space (or choose another drive) and try again.")
 

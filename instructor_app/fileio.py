@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def atomic_write_json(path: Path, payload: Any) -> None:
@@ -24,7 +26,15 @@ def atomic_write_json(path: Path, payload: Any) -> None:
     atomic_write_bytes(path, text.encode("ascii"))
 
 
-def _fsync_dir(folder: Path) -> None:
+def copy_durably(src: Path, dest: Path) -> None:
+    """Copy a file and fsync the copy (shutil.copy2 alone leaves it in the OS cache)."""
+    shutil.copy2(src, dest)
+    with open(dest, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make renames in ``folder`` durable (POSIX; NTFS journals its metadata itself)."""
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -32,3 +42,8 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def file_stamp() -> str:
+    """Local time for file names, to the microsecond (two actions in one second never collide)."""
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")

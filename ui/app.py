@@ -5,7 +5,8 @@ before the event loop), sets the language, creates the QApplication, translator 
 hands over to ``DesktopApp``: the set-up wizard on a new folder (or a backup restored from its first
 page), otherwise the unlock screen, then the main window. Locking (Ctrl+L, idle time, restore) hides
 the windows without destroying them, so a half-filled form is still there after the next unlock, by
-any facilitator.
+any facilitator. Windows holding a password or the recovery key are the exception: they are emptied
+and closed (``ui.widgets.forget_secrets``), so nothing typed by one facilitator reaches the next.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +30,7 @@ from ui.main_window import MainWindow
 from ui.qt import QApplication, QMessageBox, QObject, QWidget
 from ui.tasks import Backend, DbWorker, user_message
 from ui.translator import install_translator, switch_language
+from ui.widgets import forget_secrets
 
 if TYPE_CHECKING:
     from instructor_app.services.open_workspace import OpenWorkspace
@@ -133,12 +137,14 @@ class DesktopApp(QObject):
         self.show_status(_("The automatic backup failed: {reason}").format(reason=user_message(exc)), 0)
 
     def lock(self) -> None:
-        """Hide every window (kept alive as it is), close the data, show the unlock screen."""
+        """Close the windows holding secrets (emptied), hide every other window (kept alive as it is),
+        close the data, show the unlock screen."""
         if self.backend.is_locked:
             return
         self.idle.stop()
-        keep = {self.unlock_window}
-        self._hidden = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w not in keep]
+        windows = [w for w in QApplication.topLevelWidgets() if w is not self.unlock_window]
+        windows = [w for w in windows if not forget_secrets(w)]
+        self._hidden = [w for w in windows if w.isVisible()]
         if self.main_window is not None and self.main_window in self._hidden:
             self._hidden.remove(self.main_window)
             self._hidden.insert(0, self.main_window)
@@ -147,11 +153,25 @@ class DesktopApp(QObject):
         self.backend.lock()
         self.show_unlock()
 
+    @contextmanager
+    def idle_paused(self) -> Iterator[None]:
+        """Around a blocking dialog (a file dialog): no idle lock meanwhile (a native dialog's input may
+        not reach the idle filter); the count restarts afterwards if the data is still unlocked."""
+        self.idle.stop()
+        try:
+            yield
+        finally:
+            if not self.backend.is_locked:
+                self.idle.start()
+
     def restore(self, path: Path, secret: str) -> None:
-        """From Settings: lock, replace the data with the backup on the worker, then wait for an unlock."""
+        """From Settings: lock, replace the data with the backup on the worker, then wait for an unlock.
+        The unlock screen stays busy (nothing to type or click) until the restore ends."""
+        if self.backend.is_locked:  # only an unlocked facilitator restores from Settings
+            return
         self.lock()
+        self.unlock_window.set_busy(True)
         self.unlock_window.show_notice(_("Restoring the backup…"))
-        self.unlock_window.unlock_button.setEnabled(False)
         self.backend.run(lambda ws: ws.restore(path, secret), self._restored, self._restore_failed)
 
     def _restored(self, manifest) -> None:
@@ -159,6 +179,7 @@ class DesktopApp(QObject):
         the unlock screen, listing the backup's facilitators, says which backup is now in place."""
         wizard, self.wizard = self.wizard, None
         self.show_unlock()  # reloads the accounts: the restored key file's
+        self.unlock_window.set_busy(False)
         self.unlock_window.show_notice(_("The backup made on {when} is restored. Unlock with a password "
                                          "from that backup.").format(when=format_datetime(manifest.created, "short")))
         if wizard is not None:
@@ -173,6 +194,7 @@ class DesktopApp(QObject):
                                    language=current_language())
 
     def _restore_failed(self, exc: BaseException) -> None:
+        self.unlock_window.set_busy(False)
         self.unlock_window.reload()
         self.unlock_window.show_notice(_("The backup was not restored: {reason}").format(
             reason=user_message(exc)), error=True)
@@ -193,7 +215,14 @@ class DesktopApp(QObject):
             self.main_window.show_status(text, timeout_ms)
 
     def shutdown(self) -> None:
+        """When the app quits: also if the set-up wizard is quit on its recovery-key page, where the
+        new data is open and the key may be on the clipboard."""
         self.idle.stop()
+        if self.wizard is not None:
+            self.wizard.key_page.clear_clipboard()
+            opened, self.wizard.open_workspace = self.wizard.open_workspace, None
+            if opened is not None:
+                self.worker.submit(opened.close)  # before the worker stops
         self.backend.shutdown()
 
 

@@ -16,8 +16,6 @@ from PySide6.QtGui import *
 from PySide6.QtWidgets import *
 from shiboken6 import isValid as is_alive
 
-QT_VERSION = qVersion()
-
 
 def print_support():  # type: ignore[no-untyped-def]
     """QtPrintSupport (≈100 ms of printing stack), loaded only when the user prints."""

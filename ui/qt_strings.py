@@ -1,9 +1,10 @@
 """Qt's own user-visible strings, marked so Babel extracts them into our catalogs.
 
 ``ui.translator.GettextTranslator`` answers Qt's ``tr()`` look-ups with ``_(source)``; these are
-the source texts Qt 6.12 asks for in the widgets the app uses (checked by recording every look-up
-of a running app: the standard buttons, the wizard in ModernStyle, the line-edit and text-edit
-context menus, spin-box and shortcut names). Never imported for its values at run time.
+the source texts Qt 6.11.3 (the pinned version) asks for in the widgets the app uses (checked by
+recording every look-up of a running app: the standard buttons, the wizard in ModernStyle, the
+line-edit and text-edit context menus, spin-box and shortcut names, Qt's own file dialog). Never
+imported for its values at run time.
 """
 
 from instructor_app.i18n import N_

@@ -114,17 +114,17 @@ class DbWorker(QObject):
             if self.pending == 0:
                 self.idle.emit()
 
-    def stop(self, timeout_ms: int = 30000) -> None:
-        """Finish the queued jobs, then end the thread (their callbacks are not delivered)."""
+    def stop(self) -> None:
+        """Finish the queued jobs, however long they take (a backup to a slow USB stick), then end the
+        thread; their callbacks are not delivered. No timeout: a QThread destroyed while running
+        aborts the app, in the middle of a write."""
         if self._thread.isRunning():
             self._jobs.put(None)
-            self._thread.wait(timeout_ms)
+            self._thread.wait()
 
 
 class Backend(QObject):
     """The data folder's services as the GUI reaches them: always through the worker."""
-
-    locked_changed = Signal(bool)
 
     def __init__(self, folder: DataFolder, worker: DbWorker, settings: Settings,
                  kdf: KdfParams | None = None, parent: QObject | None = None) -> None:
@@ -183,22 +183,12 @@ class Backend(QObject):
 
     def set_open(self, workspace: OpenWorkspace) -> None:
         self._open = workspace
-        self.locked_changed.emit(False)
 
-    def lock(self, on_done: Callable[[], None] | None = None) -> None:
+    def lock(self) -> None:
         """Drop the open workspace now and close it (the key with it) on the worker."""
         current, self._open = self._open, None
-        if current is None:
-            if on_done:
-                on_done()
-            return
-        self.locked_changed.emit(True)
-
-        def closed(_: object = None) -> None:
-            if on_done:
-                on_done()
-
-        self.worker.submit(current.close, closed, lambda exc: (user_message(exc), closed()))
+        if current is not None:
+            self.worker.submit(current.close)  # a failure is logged (user_message in _deliver)
 
     def save_settings(self, on_failure: Failure | None = None, **changes: Any) -> Settings:
         """Update the GUI's copy now and write settings.json on the worker."""

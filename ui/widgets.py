@@ -51,11 +51,36 @@ class FieldError(MessageLabel):
     """The error shown right under the field it is about."""
 
 
-class PasswordEdit(QLineEdit):
+class SecretEdit(QLineEdit):
+    """A field for a password or the recovery key. The window holding one holds secrets: on lock it
+    is emptied and closed, never kept for the next facilitator (``forget_secrets``)."""
+
+
+class PasswordEdit(SecretEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setEchoMode(QLineEdit.EchoMode.Password)
         self.setMinimumWidth(180)
+
+
+def secret_fields(window: QWidget) -> list[SecretEdit]:
+    """The secret fields of ``window`` itself, not those of the dialogs it parents (windows of their own)."""
+    return [field for field in window.findChildren(SecretEdit) if field.window() is window]
+
+
+def forget_secrets(window: QWidget) -> bool:
+    """Empty the window's secret fields and close it; False (and nothing done) if it has none.
+
+    A dialog that refuses to close (a job running) is hidden: it never comes back after a lock."""
+    fields = secret_fields(window)
+    if not fields:
+        return False
+    for field in fields:
+        field.clear()
+    if window.isVisible():
+        window.close()
+        window.hide()
+    return True
 
 
 class LanguageCombo(QComboBox):

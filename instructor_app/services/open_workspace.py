@@ -6,7 +6,6 @@ the engine). Methods run on the UI's DB worker thread.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 from pathlib import Path
@@ -16,12 +15,14 @@ from sqlalchemy import func, select
 from instructor_app import errors
 from instructor_app.domain.facilitators import pair_notice
 from instructor_app.i18n import N_
+from instructor_app.fileio import file_stamp
 from instructor_app.paths import DataFolder
 from instructor_app.services.data import Account, BackupInfo, CheckReport, Overview
 from instructor_app.storage import backup
 from instructor_app.storage.crypto import KdfParams, UnwrapFailed
 from instructor_app.storage.database import Database
 from instructor_app.storage.engine import storage_errors
+from instructor_app.storage.folder_lock import FolderLock
 from instructor_app.storage.keystore import Keystore
 from instructor_app.storage.models import SYNCED_TABLES, AccessLog, Centre, ChangeLog, Device, Facilitator
 
@@ -31,11 +32,13 @@ AUTO_PREFIX = "auto-"
 
 
 class OpenWorkspace:
-    def __init__(self, folder: DataFolder, db: Database, actor: Account, kdf: KdfParams) -> None:
+    def __init__(self, folder: DataFolder, db: Database, actor: Account, kdf: KdfParams,
+                 lock: FolderLock) -> None:
         self.folder = folder
         self.db = db
         self.actor = actor
         self._kdf = kdf
+        self._lock = lock  # held until close(): no other process may open or replace the data
 
     # --- audit --------------------------------------------------------------------------------
 
@@ -91,17 +94,14 @@ class OpenWorkspace:
     def backup_to(self, dest: Path) -> BackupInfo:
         """Write a verified encrypted backup file (e.g. onto a USB stick)."""
         if dest.is_dir():
-            dest = dest / f"instructor-app-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}{backup.SUFFIX}"
-        manifest = backup.write_backup(self.db.export_copy, self.db._key, self.folder.keystore,
-                                       self.db.schema_revision(), dest)
-        final = dest if dest.suffix == backup.SUFFIX else dest.with_name(dest.name + backup.SUFFIX)
+            dest = dest / f"instructor-app-{file_stamp()}{backup.SUFFIX}"
+        manifest, final = self.db.write_backup(self.folder.keystore, dest)
         self.record_access("backup")
         return BackupInfo(final, manifest.created, final.stat().st_size, manifest.schema_revision)
 
     def auto_backup(self, keep: int) -> BackupInfo:
         """The rolling backup made at each start; keeps the newest ``keep``."""
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        info = self.backup_to(self.folder.backups / f"{AUTO_PREFIX}{stamp}{backup.SUFFIX}")
+        info = self.backup_to(self.folder.backups / f"{AUTO_PREFIX}{file_stamp()}{backup.SUFFIX}")
         backup.prune(self.folder.backups, AUTO_PREFIX, keep)
         return info
 
@@ -128,3 +128,4 @@ class OpenWorkspace:
         except errors.UserError:
             log.warning("could not record the lock event")
         self.db.close()
+        self._lock.release()

@@ -6,15 +6,15 @@ They take plain values and return plain data (``instructor_app.services.data``).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import shutil
+import os
 import tempfile
 import uuid
 from pathlib import Path
 
 from instructor_app import errors
 from instructor_app.config import Settings, load_settings, save_settings
+from instructor_app.fileio import copy_durably, file_stamp, fsync_dir
 from instructor_app.domain.facilitators import Gender, pair_notice
 from instructor_app.domain.regions import Region
 from instructor_app.i18n import N_
@@ -23,10 +23,12 @@ from instructor_app.services.accounts import list_accounts, load_keystore
 from instructor_app.services.data import Account, SetupRequest, SetupResult
 from instructor_app.services.open_workspace import OpenWorkspace
 from instructor_app.services.unlock_throttle import UnlockThrottle
-from instructor_app.storage import backup
-from instructor_app.storage.crypto import KdfParams, UnwrapFailed, new_data_key, new_recovery_key
+from instructor_app.storage import backup, migrate
+from instructor_app.storage.crypto import (KdfParams, UnwrapFailed, new_data_key, new_recovery_key,
+                                           normalize_recovery_key)
 from instructor_app.storage.database import Database
 from instructor_app.storage.engine import storage_errors
+from instructor_app.storage.folder_lock import FolderLock
 from instructor_app.storage.keystore import Keystore
 from instructor_app.storage.models import Centre, Device, Facilitator
 
@@ -70,17 +72,43 @@ class Workspace:
     def set_up(self, request: SetupRequest) -> tuple[OpenWorkspace, SetupResult]:
         """Create the key file, the encrypted database, the centre and its facilitators."""
         _validate_setup(request)
-        if self.is_set_up() or self.folder.database.exists():
+        if self.is_set_up():
             raise errors.AlreadySetUp()
         with storage_errors(self.folder.root):
             self.folder.ensure()
-        data_key, recovery_key = new_data_key(), new_recovery_key()
-        keystore = Keystore.new()
-        ids = [str(uuid.uuid4()) for _ in request.facilitators]
-        for account_id, person in zip(ids, request.facilitators):
-            keystore.set_account(account_id, person.display_name.strip(), person.gender,
-                                 person.password, data_key, self.kdf)
-        keystore.set_recovery(recovery_key, data_key, self.kdf)
+        lock = FolderLock(self.folder.root).acquire()
+        try:
+            self._move_orphaned_database_aside()
+            data_key, recovery_key = new_data_key(), new_recovery_key()
+            keystore = Keystore.new()
+            ids = [str(uuid.uuid4()) for _ in request.facilitators]
+            for account_id, person in zip(ids, request.facilitators):
+                keystore.set_account(account_id, person.display_name.strip(), person.gender,
+                                     person.password, data_key, self.kdf)
+            keystore.set_recovery(recovery_key, data_key, self.kdf)
+            db = self._create_database(data_key, ids, request)
+        except BaseException:
+            lock.release()
+            raise
+        try:
+            # The key file goes last: without it the folder does not count as set up.
+            with storage_errors(self.folder.root):
+                keystore.save(self.folder.keystore)
+            self.save_settings(Settings(language=request.language))
+        except BaseException:
+            db.close()
+            lock.release()
+            # nothing was set up here before (checked above): remove every file this attempt made
+            for path in (*self.folder.root.glob("instructor.db*"), *self.folder.root.glob("keys.json*")):
+                path.unlink(missing_ok=True)
+            raise
+        notice = pair_notice(p.gender for p in request.facilitators)
+        actor = Account(ids[0], request.facilitators[0].display_name.strip(), request.facilitators[0].gender)
+        workspace = OpenWorkspace(self.folder, db, actor, self.kdf, lock)
+        workspace.record_access("set_up")
+        return workspace, SetupResult(recovery_key, notice)
+
+    def _create_database(self, data_key: bytes, ids: list[str], request: SetupRequest) -> Database:
         db: Database | None = None
         try:
             db = Database.open(self.folder.database, data_key)
@@ -93,22 +121,26 @@ class Workspace:
                 session.flush()
                 device = session.query(Device).one()
                 device.centre_id = centre.id
-            # The key file goes last: without it the folder does not count as set up.
-            with storage_errors(self.folder.root):
-                keystore.save(self.folder.keystore)
-            self.save_settings(Settings(language=request.language))
+            return db
         except BaseException:
             if db is not None:
                 db.close()
-            # nothing was set up here before (checked above): remove every file this attempt made
-            for path in (*self.folder.root.glob("instructor.db*"), *self.folder.root.glob("keys.json*")):
+            for path in self.folder.root.glob("instructor.db*"):
                 path.unlink(missing_ok=True)
             raise
-        notice = pair_notice(p.gender for p in request.facilitators)
-        actor = Account(ids[0], request.facilitators[0].display_name.strip(), request.facilitators[0].gender)
-        workspace = OpenWorkspace(self.folder, db, actor, self.kdf)
-        workspace.record_access("set_up")
-        return workspace, SetupResult(recovery_key, notice)
+
+    def _move_orphaned_database_aside(self) -> None:
+        """A database without a key file (a set-up cut short by a power failure, or a deleted
+        keys.json) is kept in ``backups/orphaned-<time>/``, never overwritten nor deleted."""
+        orphans = [p for p in self.folder.root.glob("instructor.db*") if p.is_file()]
+        if not orphans:
+            return
+        keep = self.folder.backups / f"orphaned-{file_stamp()}"
+        with storage_errors(self.folder.root):
+            keep.mkdir(parents=True, exist_ok=True)
+            for path in orphans:
+                os.replace(path, keep / path.name)
+        log.warning("a database without a key file was moved aside before set-up")
 
     # --- unlock -----------------------------------------------------------------------------
 
@@ -140,12 +172,17 @@ class Workspace:
         except UnwrapFailed:
             raise errors.WrongPassword(retry_after=self._throttle.failed()) from None
         self._throttle.succeeded()
+        # The recovery key names no facilitator: the audit trail says the key was used.
         entry = keystore.account(account_id) if account_id else keystore.accounts[0]
-        return self._open(data_key, Account(entry.id, entry.display_name, entry.gender), "unlock")
+        event = "unlock" if account_id else "unlock_with_recovery_key"
+        return self._open(data_key, Account(entry.id, entry.display_name, entry.gender), event)
 
     def reset_password(self, recovery_key: str, account_id: str, new_password: str) -> OpenWorkspace:
         """Forgotten password: the recovery key opens the data and sets a new password."""
         validate_password(new_password, "new_password")
+        if normalize_recovery_key(recovery_key) is None:  # a typing slip, not a guess: not counted
+            raise errors.InvalidInput("recovery_key", N_(
+                "A recovery key has 32 letters and digits in 8 groups of 4. Check what you typed."))
         self._refuse_while_waiting()
         keystore = self._keystore()
         try:
@@ -163,22 +200,26 @@ class Workspace:
     def _open(self, data_key: bytes, actor: Account, event: str) -> OpenWorkspace:
         if not self.folder.database.exists():
             raise errors.StoreDamaged()
+        lock = FolderLock(self.folder.root).acquire()
         try:
-            db = Database.open(self.folder.database, data_key, before_upgrade=self._backup_before_upgrade,
-                               create=False)
-        except errors.DiskFull:
-            # A full disk: SQLite cannot create the shared-memory file. Open without it, so the data
-            # can still be read and backed up onto another drive; writes will say the disk is full.
-            log.warning("disk full: opening the store in exclusive mode")
-            db = Database.open(self.folder.database, data_key, create=False, exclusive=True)
-        workspace = OpenWorkspace(self.folder, db, actor, self.kdf)
+            try:
+                db = Database.open(self.folder.database, data_key, before_upgrade=self._backup_before_upgrade,
+                                   create=False)
+            except errors.DiskFull:
+                # A full disk: SQLite cannot create the shared-memory file. Open without it, so the
+                # data can still be read and backed up onto another drive; writes say the disk is full.
+                log.warning("disk full: opening the store in exclusive mode")
+                db = Database.open(self.folder.database, data_key, before_upgrade=self._backup_before_upgrade,
+                                   create=False, exclusive=True)
+        except BaseException:
+            lock.release()
+            raise
+        workspace = OpenWorkspace(self.folder, db, actor, self.kdf, lock)
         workspace.record_access(event)
         return workspace
 
     def _backup_before_upgrade(self, db: Database, revision: str | None) -> None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        dest = self.folder.backups / f"pre-upgrade-{revision}-{stamp}{backup.SUFFIX}"
-        backup.write_backup(db.export_copy, db._key, self.folder.keystore, revision, dest)
+        db.write_backup(self.folder.keystore, self.folder.backups / f"pre-upgrade-{revision}-{file_stamp()}{backup.SUFFIX}")
         log.info("backup made before the schema upgrade from %s", revision)
 
     # --- restore (also on a new laptop, before any set-up) -----------------------------------
@@ -198,9 +239,13 @@ class Workspace:
                 N_("Neither a facilitator's password in this backup nor its recovery key matches."),
                 retry_after=self._throttle.failed()) from None
         self._throttle.succeeded()
+        if manifest.schema_revision not in migrate.known_revisions():
+            raise errors.NewerSchema()  # checked before anything is replaced
         with storage_errors(self.folder.root):
             self.folder.ensure()
-            with tempfile.TemporaryDirectory(dir=self.folder.root, prefix=".restore-") as tmp:
+        with FolderLock(self.folder.root), storage_errors(self.folder.root):
+            with tempfile.TemporaryDirectory(dir=self.folder.root, prefix=".restore-",
+                                             ignore_cleanup_errors=True) as tmp:
                 _, db_path, keys_path = backup.extract_backup(backup_path, Path(tmp))
                 if backup.check_database_file(db_path, data_key):
                     raise errors.BackupInvalid(path=str(backup_path))
@@ -208,8 +253,11 @@ class Workspace:
                 for stale in (self.folder.database.with_name("instructor.db-wal"),
                               self.folder.database.with_name("instructor.db-shm")):
                     stale.unlink(missing_ok=True)
-                shutil.move(str(db_path), self.folder.database)
-                shutil.move(str(keys_path), self.folder.keystore)
+                # Same file system (the temporary folder is inside the data folder): atomic renames,
+                # the key file last, as in set-up.
+                os.replace(db_path, self.folder.database)
+                os.replace(keys_path, self.folder.keystore)
+                fsync_dir(self.folder.root)
         log.info("restored a backup made at %s", manifest.created_at)
         return manifest
 
@@ -217,10 +265,11 @@ class Workspace:
         current = [p for p in (self.folder.keystore, *self.folder.root.glob("instructor.db*")) if p.exists()]
         if not current:
             return
-        keep = self.folder.backups / f"pre-restore-{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}"
+        keep = self.folder.backups / f"pre-restore-{file_stamp()}"
         keep.mkdir(parents=True, exist_ok=True)
         for path in current:
-            shutil.copy2(path, keep / path.name)
+            copy_durably(path, keep / path.name)
+        fsync_dir(keep)
 
 
 def _validate_setup(request: SetupRequest) -> None:

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from instructor_app import __version__, errors
-from instructor_app.storage.engine import create_store_engine, storage_errors
+from instructor_app.fileio import fsync_dir
+from instructor_app.storage.engine import create_store_engine, integrity_problems, storage_errors
 from instructor_app.storage.keystore import Keystore, KeystoreFormatError
 
 log = logging.getLogger(__name__)
@@ -49,13 +50,11 @@ def _sha256(path: Path) -> str:
 
 
 def check_database_file(path: Path, key: bytes) -> list[str]:
-    """Integrity problems of an encrypted database file (empty list: sound). Never modifies it."""
+    """Integrity problems of an encrypted database file (empty list: sound)."""
     engine = create_store_engine(path, key)
     try:
         with storage_errors(path), engine.connect() as conn:
-            problems = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check") if r[0] != "ok"]
-            problems += [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
-            return problems
+            return integrity_problems(conn)
     except errors.StoreDamaged:
         return ["database cannot be decrypted or read"]
     finally:
@@ -63,8 +62,9 @@ def check_database_file(path: Path, key: bytes) -> list[str]:
 
 
 def write_backup(export_copy, key: bytes, keystore_path: Path, schema_revision: str | None,
-                 dest: Path) -> Manifest:
-    """Write ``dest`` atomically and verify it. ``export_copy(path)`` writes the encrypted DB copy."""
+                 dest: Path) -> tuple[Manifest, Path]:
+    """Write ``dest`` (``.iabackup`` added if missing) atomically, verified before it replaces
+    anything. ``export_copy(path)`` writes the encrypted DB copy. Returns the manifest and path."""
     dest = dest if dest.suffix == SUFFIX else dest.with_name(dest.name + SUFFIX)
     part_db = dest.with_name(dest.name + ".db.part")
     part_zip = dest.with_name(dest.name + ".part")
@@ -88,9 +88,10 @@ def write_backup(export_copy, key: bytes, keystore_path: Path, schema_revision: 
                 archive.write(part_db, _DB)
             with open(part_zip, "rb+") as handle:
                 os.fsync(handle.fileno())
+            verify_backup(part_zip, shown_as=dest)  # an older backup of the same name stays until this passes
             os.replace(part_zip, dest)
-        verify_backup(dest)
-        return manifest
+            fsync_dir(dest.parent)
+        return manifest, dest
     finally:
         for leftover in (part_db, part_zip):
             try:
@@ -101,40 +102,42 @@ def write_backup(export_copy, key: bytes, keystore_path: Path, schema_revision: 
                 log.warning("could not remove a partial backup file")
 
 
-def read_backup(path: Path) -> tuple[Manifest, Keystore]:
+def read_backup(path: Path, shown_as: Path | None = None) -> tuple[Manifest, Keystore]:
     """The manifest and key file of a backup, after checking the archive (BackupInvalid if not)."""
+    shown = str(shown_as or path)
     try:
         with zipfile.ZipFile(path) as archive:
             manifest = Manifest(**json.loads(archive.read(_MANIFEST)))
             keys_bytes = archive.read(_KEYS)
             if hashlib.sha256(keys_bytes).hexdigest() != manifest.keys_sha256:
-                raise errors.BackupInvalid(path=str(path))
+                raise errors.BackupInvalid(path=shown)
             if _DB not in archive.namelist():
-                raise errors.BackupInvalid(path=str(path))
+                raise errors.BackupInvalid(path=shown)
             keystore = Keystore.from_json(json.loads(keys_bytes))
     except errors.BackupInvalid:
         raise
     except FileNotFoundError as exc:
-        raise errors.BackupInvalid(path=str(path)) from exc
+        raise errors.BackupInvalid(path=shown) from exc
     except (OSError, zipfile.BadZipFile, KeyError, TypeError, ValueError, KeystoreFormatError) as exc:
-        raise errors.BackupInvalid(path=str(path)) from exc
+        raise errors.BackupInvalid(path=shown) from exc
     if manifest.format != FORMAT:
-        raise errors.BackupInvalid(path=str(path))
+        raise errors.BackupInvalid(path=shown)
     return manifest, keystore
 
 
-def verify_backup(path: Path) -> Manifest:
+def verify_backup(path: Path, shown_as: Path | None = None) -> Manifest:
     """Checksums of every member (the database copy is re-hashed in full)."""
-    manifest, _ = read_backup(path)
+    shown = str(shown_as or path)
+    manifest, _ = read_backup(path, shown_as)
     digest = hashlib.sha256()
     try:
         with zipfile.ZipFile(path) as archive, archive.open(_DB) as member:
             for chunk in iter(lambda: member.read(1 << 20), b""):
                 digest.update(chunk)
     except (OSError, zipfile.BadZipFile) as exc:
-        raise errors.BackupInvalid(path=str(path)) from exc
+        raise errors.BackupInvalid(path=shown) from exc
     if digest.hexdigest() != manifest.db_sha256:
-        raise errors.BackupInvalid(path=str(path))
+        raise errors.BackupInvalid(path=shown)
     return manifest
 
 

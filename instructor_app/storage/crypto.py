@@ -20,6 +20,8 @@ _NONCE_BYTES = 12
 _RECOVERY_BYTES = 20  # 160 bits, 32 Crockford base-32 characters
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CROCKFORD_ALIASES = {"O": "0", "I": "1", "L": "1", "U": "V"}
+# Typed with the Russian/Kyrgyz layout still on: Cyrillic letters that look like Latin ones.
+_CYRILLIC_LOOKALIKES = str.maketrans("АВСЕНКМОРТХЗ", "ABCEHKMOPTX3")
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,9 @@ class KdfParams:
     def from_json(cls, data: dict[str, int]) -> "KdfParams":
         params = cls(int(data["time_cost"]), int(data["memory_kib"]), int(data["parallelism"]))
         # A damaged or tampered key file must not crash argon2 or make unlock compute for days.
-        if not (1 <= params.time_cost <= 64 and 1 <= params.parallelism <= 64
-                and 8 * params.parallelism <= params.memory_kib <= 4 * 1024 * 1024):
+        # (a crafted backup's key file too: at most 1 GiB and a few seconds on a modest laptop)
+        if not (1 <= params.time_cost <= 16 and 1 <= params.parallelism <= 16
+                and 8 * params.parallelism <= params.memory_kib <= 1024 * 1024):
             raise ValueError("Argon2 parameters out of range")
         return params
 
@@ -101,7 +104,7 @@ def new_recovery_key() -> str:
 
 def normalize_recovery_key(text: str) -> str | None:
     """Canonical form of a typed recovery key (case, spaces, dashes and look-alikes forgiven)."""
-    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    cleaned = "".join(ch for ch in text.upper().translate(_CYRILLIC_LOOKALIKES) if ch.isalnum())
     cleaned = "".join(_CROCKFORD_ALIASES.get(ch, ch) for ch in cleaned)
     if len(cleaned) != _RECOVERY_BYTES * 8 // 5 or any(ch not in _CROCKFORD for ch in cleaned):
         return None

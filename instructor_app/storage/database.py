@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, text
 
 from instructor_app import errors
-from instructor_app.storage import migrate
+from instructor_app.storage import backup, migrate
 from instructor_app.storage.changelog import ACTOR_KEY, CLOCK_KEY, OutboxSession
-from instructor_app.storage.engine import create_store_engine, key_literal, storage_errors
+from instructor_app.storage.engine import create_store_engine, integrity_problems, key_literal, storage_errors
 from instructor_app.storage.models import ChangeLog, Device
 from instructor_app.sync.hlc import HlcTimestamp, HybridLogicalClock
 
@@ -80,18 +80,9 @@ class Database:
                     yield session
 
     def integrity_problems(self) -> list[str]:
-        """SQLite's page check, SQLCipher's HMAC check of every page, and foreign keys."""
-        problems: list[str] = []
+        """SQLCipher's HMAC check of every page, SQLite's page check, and foreign keys."""
         with storage_errors(self.path), self.engine.connect() as conn:
-            # SQLCipher's HMAC check first: SQLite's own check aborts on a page that fails it.
-            problems += [str(row[0]) for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
-            if problems:
-                return problems
-            for row in conn.exec_driver_sql("PRAGMA integrity_check"):
-                if row[0] != "ok":
-                    problems.append(str(row[0]))
-            problems += [f"foreign key: {tuple(row)}" for row in conn.exec_driver_sql("PRAGMA foreign_key_check")]
-        return problems
+            return integrity_problems(conn)
 
     def schema_revision(self) -> str | None:
         return migrate.current_revision(self.engine)
@@ -111,12 +102,18 @@ class Database:
             finally:
                 raw.execute("DETACH DATABASE export")
 
+    def write_backup(self, keystore_path: Path, dest: Path) -> tuple[backup.Manifest, Path]:
+        """A verified ``.iabackup`` of this store and its key file; returns its manifest and path."""
+        return backup.write_backup(self.export_copy, self._key, keystore_path, self.schema_revision(), dest)
+
     def checkpoint(self) -> None:
         with storage_errors(self.path), self.engine.connect() as conn:
             conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
     def close(self) -> None:
+        """Close every connection and drop the key (Python cannot wipe it; nothing refers to it)."""
         self.engine.dispose()
+        self._key = b""
 
 
 __all__ = ["Database"]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 
 from instructor_app import errors
@@ -116,3 +116,14 @@ def storage_errors(path: Path) -> Iterator[None]:
             if mapped is not None:
                 raise mapped from exc
         raise
+
+
+def integrity_problems(conn: Connection) -> list[str]:
+    """SQLCipher's HMAC check of every page first (SQLite's own check aborts on a page that fails
+    it), then SQLite's integrity check and the foreign keys. Empty list: sound."""
+    problems = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+    if problems:
+        return problems
+    problems += [str(row[0]) for row in conn.exec_driver_sql("PRAGMA integrity_check") if row[0] != "ok"]
+    problems += [f"foreign key: {tuple(row)}" for row in conn.exec_driver_sql("PRAGMA foreign_key_check")]
+    return problems

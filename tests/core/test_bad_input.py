@@ -232,10 +232,15 @@ def test_missing_key_file_with_data_present_is_keystore_damaged(installed: Insta
         workspace.accounts()
     with pytest.raises(errors.KeystoreDamaged):
         workspace.unlock(installed.man_id, MAN_PASSWORD)
-    with pytest.raises(errors.AlreadySetUp):  # set-up must not overwrite the data
-        workspace.set_up(SetupRequest("Борбор", "osh", "ky", (FacilitatorDraft("Азамат", "male", "password-123"),)))
     result = cli(installed.root, "check", "--password-stdin", stdin=MAN_PASSWORD + "\n")
     assert assert_one_clear_line(result, 1) == message_in("ky", errors.KeystoreDamaged())
+
+    # A new set-up never overwrites nor deletes that database: it is moved aside, byte for byte.
+    orphan = installed.folder.database.read_bytes()
+    opened, _ = workspace.set_up(SetupRequest("Борбор", "osh", "ky", (FacilitatorDraft("Азамат", "male", "password-123"),)))
+    opened.close()
+    kept = list(installed.folder.backups.glob("orphaned-*/instructor.db"))
+    assert len(kept) == 1 and kept[0].read_bytes() == orphan
 
 
 def test_empty_folder_is_not_set_up(tmp_path: Path) -> None:

@@ -267,3 +267,20 @@ def test_half_written_key_file_is_keystore_damaged(installed: Installed) -> None
     installed.folder.keystore.write_bytes(raw[: len(raw) // 2])
     with pytest.raises(errors.KeystoreDamaged):
         installed.fresh_workspace().unlock(installed.man_id, MAN_PASSWORD)
+
+
+def test_recovery_key_typed_on_a_cyrillic_layout_is_understood(installed) -> None:
+    """Letters that look Latin but were typed with the Russian/Kyrgyz layout on (А, В, С, Е, Н,
+    К, М, Р, Т, Х, О) still make the same key."""
+    latin = installed.recovery_key
+    lookalike = latin.translate(str.maketrans("ABCEHKMPTX", "АВСЕНКМРТХ"))
+    assert crypto.normalize_recovery_key(lookalike.lower()) == latin
+
+
+def test_a_malformed_recovery_key_is_a_typing_slip_not_a_wrong_guess(installed) -> None:
+    workspace = installed.fresh_workspace()
+    for _ in range(5):
+        with pytest.raises(errors.InvalidInput) as caught:
+            workspace.reset_password("ABCD-EFGH", installed.man_id, "new-password-1")
+        assert caught.value.field == "recovery_key"
+    assert workspace.retry_after() == 0  # no growing delay for slips

@@ -38,3 +38,22 @@ def unlock(qtbot, desktop, password: str, row: int = 0) -> None:
     qtbot.keyClicks(window.password, password)
     qtbot.mouseClick(window.unlock_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, desktop)
+
+
+def reach_the_key_page(qtbot, desktop, centre: str = "Кризистик борбор «Үмүт»"):
+    """Drive the set-up wizard with one facilitator (PASSWORD_MAN) up to the recovery-key page."""
+    from ui.qt import QWizard
+
+    wizard = desktop.wizard
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    type_text(qtbot, wizard.centre_page.name, centre)
+    wizard.centre_page.region.setCurrentIndex(wizard.centre_page.region.findData("osh_city"))
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    row = wizard.facilitators_page.rows[0]
+    type_text(qtbot, row.name, "Тынчтык Асанов")
+    row.gender.setCurrentIndex(1)
+    qtbot.keyClicks(row.password, PASSWORD_MAN)
+    qtbot.keyClicks(row.confirm, PASSWORD_MAN)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CustomButton1), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.key_page, timeout=WAIT_MS)
+    return wizard.key_page

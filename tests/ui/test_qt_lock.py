@@ -1,4 +1,4 @@
-"""Locking: Ctrl+L and idle time; nothing typed is lost; any facilitator can unlock; the delay."""
+"""Locking: Ctrl+L and idle time; typed forms survive, secrets do not; any facilitator can unlock; the delay."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from qt_helpers import PASSWORD_MAN, PASSWORD_WOMAN, type_text, unlock, wait_idl
 
 from instructor_app import errors
 from instructor_app.i18n import _
-from ui.qt import QApplication, Qt
+from ui.qt import QApplication, QDialog, QLineEdit, Qt
 
 
 def test_idle_time_locks_and_half_typed_text_survives(qtbot, set_up_workspace, desktop_factory):
@@ -15,26 +15,63 @@ def test_idle_time_locks_and_half_typed_text_survives(qtbot, set_up_workspace, d
     unlock(qtbot, desktop, PASSWORD_MAN)
     window = desktop.main_window
     window.nav.setCurrentRow(1)
-    qtbot.mouseClick(window.settings.password_button, Qt.MouseButton.LeftButton)
-    dialog = window.settings.password_dialog
-    assert dialog.isVisible()
-    type_text(qtbot, dialog.new_password, "half-typ")
+    # a data-entry form open over the main window (the later forms are windows like this one)
+    form = QDialog(window)
+    note = QLineEdit(form)
+    form.show()
+    type_text(qtbot, note, "Катышуучу келди, жарым")
+    assert form.isVisible()
 
     assert desktop.idle.is_running()
     desktop.idle.set_interval_ms(150)
     qtbot.waitUntil(lambda: desktop.backend.is_locked, timeout=3000)
-    assert not window.isVisible() and not dialog.isVisible()
+    assert not window.isVisible() and not form.isVisible()
     assert desktop.unlock_window.isVisible()
     wait_idle(qtbot, desktop)
 
     # the other facilitator unlocks: the same window, the same page, the same half-typed text
     unlock(qtbot, desktop, PASSWORD_WOMAN, row=1)
     assert desktop.backend.actor.display_name == "Гүлнара Токтосунова"
-    assert window.isVisible() and dialog.isVisible()
+    assert window.isVisible() and form.isVisible()
     assert window.stack.currentWidget() is window.settings
-    assert dialog.new_password.text() == "half-typ"
+    assert note.text() == "Катышуучу келди, жарым"
     assert window.actor_label.text() == _("Unlocked by: {name}").format(name="Гүлнара Токтосунова")
     assert desktop.idle.is_running()
+
+
+def test_a_half_typed_password_change_is_closed_and_emptied_on_lock(qtbot, set_up_workspace, desktop_factory):
+    """Secrets never reach the next facilitator: not A's passwords, not A's name in the dialog, and
+    submitting after B's unlock cannot change B's password."""
+    workspace, _key = set_up_workspace
+    desktop = desktop_factory(workspace)
+    unlock(qtbot, desktop, PASSWORD_MAN)
+    window = desktop.main_window
+    window.nav.setCurrentRow(1)
+    qtbot.mouseClick(window.settings.password_button, Qt.MouseButton.LeftButton)
+    dialog = window.settings.password_dialog
+    assert dialog.isVisible() and "Тынчтык Асанов" in dialog.intro.text()
+    qtbot.keyClicks(dialog.old_password, PASSWORD_MAN)
+    qtbot.keyClicks(dialog.new_password, "half-typ")
+    qtbot.keyClicks(dialog.confirm, "half")
+    fields = (dialog.old_password, dialog.new_password, dialog.confirm)
+
+    desktop.idle.set_interval_ms(150)
+    qtbot.waitUntil(lambda: desktop.backend.is_locked, timeout=3000)
+    assert not dialog.isVisible()
+    assert [field.text() for field in fields] == ["", "", ""]
+    wait_idle(qtbot, desktop)
+
+    unlock(qtbot, desktop, PASSWORD_WOMAN, row=1)
+    assert window.isVisible() and window.stack.currentWidget() is window.settings
+    assert not dialog.isVisible()  # gone: not shown again to the other facilitator
+    assert [field.text() for field in fields] == ["", "", ""]
+    assert dialog not in [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+
+    # a new dialog is the new facilitator's own
+    qtbot.mouseClick(window.settings.password_button, Qt.MouseButton.LeftButton)
+    again = window.settings.password_dialog
+    assert again is not dialog and again.isVisible()
+    assert "Гүлнара Токтосунова" in again.intro.text() and "Тынчтык Асанов" not in again.intro.text()
 
 
 def test_input_restarts_the_idle_timer(qtbot, set_up_workspace, desktop_factory):
@@ -116,7 +153,9 @@ def test_forgot_password_with_the_recovery_key(qtbot, set_up_workspace, desktop_
     assert not desktop.backend.is_locked
     assert desktop.main_window.isVisible()
     assert desktop.backend.actor.display_name == "Гүлнара Токтосунова"
-    desktop.lock()
+    assert not dialog.isVisible()
+    desktop.lock()  # the dialog that held the key and the new password is emptied
+    assert [field.text() for field in (dialog.key, dialog.new_password, dialog.confirm)] == ["", "", ""]
     wait_idle(qtbot, desktop)
     unlock(qtbot, desktop, "new-password-1", row=1)
     assert not desktop.backend.is_locked

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qt_helpers import type_text, wait_idle
+from qt_helpers import reach_the_key_page, type_text, wait_idle
 
 from instructor_app.domain.facilitators import PAIR_NOTICE_TEXT, PairNotice
 from instructor_app.i18n import _
@@ -75,3 +75,32 @@ def test_copy_puts_the_key_on_the_clipboard(qtbot, workspace, desktop_factory):
     qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == "ABCD-EFGH"
     assert page.feedback.kind == "info"
+
+
+def test_finishing_the_wizard_clears_the_copied_key(qtbot, workspace, desktop_factory):
+    from ui.qt import QGuiApplication
+
+    desktop = desktop_factory(workspace)
+    page = reach_the_key_page(qtbot, desktop)
+    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    clipboard = QGuiApplication.clipboard()
+    assert clipboard.text() == page.key and len(page.key) >= 32
+    page.confirmed.setChecked(True)
+    qtbot.mouseClick(desktop.wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, desktop)
+    assert desktop.main_window is not None and desktop.main_window.isVisible()
+    assert clipboard.text() == ""
+
+
+def test_finishing_the_wizard_leaves_other_clipboard_text_alone(qtbot, workspace, desktop_factory):
+    from ui.qt import QGuiApplication
+
+    desktop = desktop_factory(workspace)
+    page = reach_the_key_page(qtbot, desktop)
+    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText("the centre's address, copied after the key")
+    page.confirmed.setChecked(True)
+    qtbot.mouseClick(desktop.wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, desktop)
+    assert clipboard.text() == "the centre's address, copied after the key"

@@ -24,7 +24,6 @@ from ui.qt import (
     QGuiApplication,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     Qt,
     QTextDocument,
@@ -36,7 +35,7 @@ from ui.qt import (
 )
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
-from ui.widgets import FieldError, MessageLabel, PasswordEdit, dialog_frame, wrapped
+from ui.widgets import FieldError, MessageLabel, PasswordEdit, SecretEdit, dialog_frame, wrapped
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -117,6 +116,13 @@ class RecoveryKeyPage(Retranslating, QWizardPage):
         QGuiApplication.clipboard().setText(self.key)
         self.feedback.show_info(_("The key is copied. Paste it into a note you print, then clear the clipboard."))
 
+    def clear_clipboard(self) -> None:
+        """Called when the wizard finishes or the app quits: the key must not stay on the clipboard
+        (anything copied after it is left alone)."""
+        clipboard = QGuiApplication.clipboard()
+        if self.key and clipboard.text() == self.key:
+            clipboard.clear()
+
     def print_sheet(self) -> None:
         printing = print_support()
         self.printer = printing.QPrinter(printing.QPrinter.PrinterMode.HighResolution)
@@ -143,7 +149,7 @@ class RecoveryDialog(Retranslating, QDialog):
             self.account.addItem(account.display_name, account.id)
         if selected is not None:
             self.account.setCurrentIndex(max(0, self.account.findData(selected.id)))
-        self.key = QLineEdit()
+        self.key = SecretEdit()
         self.key.setFont(monospace_font(self.key.font().pointSize() + 2))
         self.key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
         self.key_error = FieldError()

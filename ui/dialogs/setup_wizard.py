@@ -284,6 +284,7 @@ class SetupWizard(Retranslating, QWizard):
     def accept(self) -> None:
         if self.open_workspace is None or not self.key_page.confirmed.isChecked():
             return
+        self.key_page.clear_clipboard()
         super().accept()
         self.completed.emit(self.open_workspace)
 

@@ -152,26 +152,28 @@ class UnlockWindow(Retranslating, QWidget):
             self.message.show_error(_("Enter your password."))
             return
         password = self.password.text()
-        self._set_busy(True)
+        self.set_busy(True)
         self.backend.run(lambda ws: ws.unlock(account.id, password), self._succeeded, self._failed, owner=self)
 
     def _succeeded(self, workspace) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         self.password.clear()
         self.message.clear()
         self.unlocked.emit(workspace)
 
     def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         self.message.show_error(user_message(exc))
         if isinstance(exc, (errors.WrongPassword, errors.WaitBeforeRetry)):
             self.password.selectAll()
             self.start_countdown(exc.retry_after)
         self.password.setFocus()
 
-    def _set_busy(self, busy: bool) -> None:
+    def set_busy(self, busy: bool) -> None:
+        """While an unlock or a restore runs: no typing, no Unlock, no "Forgot password?"."""
         self._busy = busy
         self.password.setEnabled(not busy)
+        self.forgot.setEnabled(not busy)
         self._update_countdown()
 
     # --- the growing delay ----------------------------------------------------------------
@@ -200,6 +202,8 @@ class UnlockWindow(Retranslating, QWidget):
     # --- forgotten password ---------------------------------------------------------------
 
     def open_recovery(self) -> None:
+        if self._busy:
+            return
         dialog = RecoveryDialog(self.backend, self._accounts, self.selected_account(), self)
         dialog.unlocked.connect(self._succeeded)
         dialog.open()

@@ -171,8 +171,9 @@ class SettingsPage(Retranslating, QWidget):
 
     def make_backup(self) -> None:
         suggested = Path.home() / f"instructor-app-{dt.date.today():%Y-%m-%d}.iabackup"
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save a backup"), str(suggested), _(BACKUP_FILTER))
-        if not path:
+        with self.desktop.idle_paused():
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save a backup"), str(suggested), _(BACKUP_FILTER))
+        if not path or self.backend.is_locked:  # cancelled, or locked meanwhile
             return
         self.backup_button.setEnabled(False)
         self.backup_message.show_note(_("Making the backup…"))
@@ -189,8 +190,9 @@ class SettingsPage(Retranslating, QWidget):
         self.backup_message.show_error(user_message(exc))
 
     def restore_backup(self) -> None:
-        path = choose_backup_to_restore(self)
-        if path is None:
+        with self.desktop.idle_paused():
+            path = choose_backup_to_restore(self)
+        if path is None or self.backend.is_locked:  # cancelled, or locked meanwhile: no prompt over the lock
             return
         name = path.name
 
