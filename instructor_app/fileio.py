@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,21 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    _replace(tmp, path)
     fsync_dir(path.parent)
+
+
+def _replace(src: Path, dest: Path, attempts: int = 10) -> None:
+    """os.replace, retried briefly on Windows, where an antivirus or the search indexer may hold
+    the target open for a moment (PermissionError) — a real failure still surfaces."""
+    for attempt in range(attempts):
+        try:
+            os.replace(src, dest)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def atomic_write_json(path: Path, payload: Any) -> None:

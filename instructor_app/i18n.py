@@ -1,8 +1,8 @@
 """One gettext domain for the UI, the CLI and (later) the PDFs, plus Babel formatting.
 
 Strings are marked with ``_()`` (translated now), ``N_()`` (marked for extraction, translated
-later at the edge), ``ngettext()`` and ``pgettext()``. ``set_language()`` switches at runtime and
-tells every registered listener, so open windows retranslate without a restart.
+later at the edge), ``ngettext()`` and ``pgettext()``. ``set_language()`` switches at runtime; the UI
+re-installs its QTranslator so open windows retranslate without a restart (ui/translator.py).
 
 A translation whose ``{placeholders}`` differ from its source is never used (the source text is
 shown instead and a warning logged): a bad catalog entry must not crash a ``str.format`` call.
@@ -16,7 +16,6 @@ import io
 import logging
 import re
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from babel import dates as _dates
@@ -35,7 +34,6 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _lock = threading.RLock()
 _language = DEFAULT_LANGUAGE
 _catalogs: dict[str, _gettext.NullTranslations] = {}
-_listeners: list[Callable[[str], None]] = []
 
 
 def N_(message: str) -> str:
@@ -106,29 +104,14 @@ def current_language() -> str:
 
 
 def set_language(language: str) -> None:
-    """Switch the language for everything that translates from now on, and notify listeners."""
+    """Switch the language for everything that translates from now on (the UI then re-installs
+    its QTranslator, which makes every window retranslate)."""
     global _language
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language: {language!r}")
     with _lock:
-        changed = language != _language
         _language = language
         _catalog()
-        listeners = list(_listeners)
-    if changed:
-        for listener in listeners:
-            listener(language)
-
-
-def add_language_listener(listener: Callable[[str], None]) -> None:
-    with _lock:
-        _listeners.append(listener)
-
-
-def remove_language_listener(listener: Callable[[str], None]) -> None:
-    with _lock:
-        if listener in _listeners:
-            _listeners.remove(listener)
 
 
 def reload_catalogs() -> None:

@@ -20,7 +20,7 @@ class HlcTimestamp:
     node: str
 
     def encode(self) -> str:
-        return f"{self.wall_ms:015d}-{self.counter:06d}-{self.node}"
+        return f"{self.wall_ms:015d}-{self.counter:09d}-{self.node}"
 
     @classmethod
     def decode(cls, text: str) -> "HlcTimestamp":
