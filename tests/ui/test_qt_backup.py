@@ -18,6 +18,21 @@ def open_settings(qtbot, desktop):
     return window.settings
 
 
+def unlocked_settings(qtbot, set_up_workspace, desktop_factory):
+    """The app unlocked by the man facilitator, on its Settings page: (workspace, desktop, settings)."""
+    workspace, _key = set_up_workspace
+    desktop = desktop_factory(workspace)
+    unlock(qtbot, desktop, PASSWORD_MAN)
+    return workspace, desktop, open_settings(qtbot, desktop)
+
+
+def backup_through_settings(qtbot, desktop, settings, monkeypatch, target) -> None:
+    """Click "Make a backup…" and pick ``target`` in the save dialog; wait for the job."""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    qtbot.mouseClick(settings.backup_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, desktop)
+
+
 def change_password(qtbot, desktop, settings, old: str, new: str) -> None:
     qtbot.mouseClick(settings.password_button, Qt.MouseButton.LeftButton)
     dialog = settings.password_dialog
@@ -29,19 +44,14 @@ def change_password(qtbot, desktop, settings, old: str, new: str) -> None:
 
 
 def test_backup_to_usb_then_restore_it(qtbot, set_up_workspace, desktop_factory, tmp_path, monkeypatch):
-    workspace, _key = set_up_workspace
-    desktop = desktop_factory(workspace)
-    unlock(qtbot, desktop, PASSWORD_MAN)
-    settings = open_settings(qtbot, desktop)
+    workspace, desktop, settings = unlocked_settings(qtbot, set_up_workspace, desktop_factory)
     wait_idle(qtbot, desktop)
     assert settings.backups.count() >= 1  # the automatic backup made after unlock
 
     usb = tmp_path / "usb"
     usb.mkdir()
     target = usb / "centre-backup.iabackup"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
-    qtbot.mouseClick(settings.backup_button, Qt.MouseButton.LeftButton)
-    wait_idle(qtbot, desktop)
+    backup_through_settings(qtbot, desktop, settings, monkeypatch, target)
     assert target.exists() and target.stat().st_size > 0
     assert settings.backup_message.kind == "info"
     assert str(target) in settings.backup_message.text()
@@ -82,10 +92,7 @@ def test_backup_to_usb_then_restore_it(qtbot, set_up_workspace, desktop_factory,
 
 
 def test_password_dialog_shows_errors_next_to_fields(qtbot, set_up_workspace, desktop_factory):
-    workspace, _key = set_up_workspace
-    desktop = desktop_factory(workspace)
-    unlock(qtbot, desktop, PASSWORD_MAN)
-    settings = open_settings(qtbot, desktop)
+    workspace, desktop, settings = unlocked_settings(qtbot, set_up_workspace, desktop_factory)
     change_password(qtbot, desktop, settings, "wrong-current", "long-enough-1")
     dialog = settings.password_dialog
     assert dialog.isVisible() and dialog.old_error.isVisible() and not dialog.new_error.isVisible()
@@ -101,10 +108,7 @@ def test_password_dialog_shows_errors_next_to_fields(qtbot, set_up_workspace, de
 
 
 def test_settings_changes_are_saved(qtbot, set_up_workspace, desktop_factory):
-    workspace, _key = set_up_workspace
-    desktop = desktop_factory(workspace)
-    unlock(qtbot, desktop, PASSWORD_MAN)
-    settings = open_settings(qtbot, desktop)
+    workspace, desktop, settings = unlocked_settings(qtbot, set_up_workspace, desktop_factory)
     settings.idle_minutes.setValue(3)
     settings.kept.setValue(7)
     wait_idle(qtbot, desktop)
@@ -116,14 +120,9 @@ def test_settings_changes_are_saved(qtbot, set_up_workspace, desktop_factory):
 
 def test_the_unlock_screen_is_busy_while_a_restore_runs(qtbot, set_up_workspace, desktop_factory, tmp_path,
                                                         monkeypatch):
-    workspace, _key = set_up_workspace
-    desktop = desktop_factory(workspace)
-    unlock(qtbot, desktop, PASSWORD_MAN)
-    settings = open_settings(qtbot, desktop)
+    workspace, desktop, settings = unlocked_settings(qtbot, set_up_workspace, desktop_factory)
     target = tmp_path / "centre-backup.iabackup"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
-    qtbot.mouseClick(settings.backup_button, Qt.MouseButton.LeftButton)
-    wait_idle(qtbot, desktop)
+    backup_through_settings(qtbot, desktop, settings, monkeypatch, target)
 
     gate = threading.Event()  # the restore runs until the test lets it finish (a slow USB stick)
     real_restore = Workspace.restore
@@ -157,10 +156,7 @@ def test_the_unlock_screen_is_busy_while_a_restore_runs(qtbot, set_up_workspace,
 
 def test_a_lock_during_the_save_dialog_leaves_backups_usable(qtbot, set_up_workspace, desktop_factory, tmp_path,
                                                               monkeypatch):
-    workspace, _key = set_up_workspace
-    desktop = desktop_factory(workspace)
-    unlock(qtbot, desktop, PASSWORD_MAN)
-    settings = open_settings(qtbot, desktop)
+    workspace, desktop, settings = unlocked_settings(qtbot, set_up_workspace, desktop_factory)
     target = tmp_path / "centre-backup.iabackup"
     idle_during_dialog = []
 
@@ -190,10 +186,7 @@ def test_a_lock_during_the_save_dialog_leaves_backups_usable(qtbot, set_up_works
 
 def test_a_lock_during_the_open_dialog_opens_no_restore_prompt(qtbot, set_up_workspace, desktop_factory,
                                                                 tmp_path, monkeypatch):
-    workspace, _key = set_up_workspace
-    desktop = desktop_factory(workspace)
-    unlock(qtbot, desktop, PASSWORD_MAN)
-    settings = open_settings(qtbot, desktop)
+    workspace, desktop, settings = unlocked_settings(qtbot, set_up_workspace, desktop_factory)
     source = tmp_path / "some.iabackup"
     source.write_bytes(b"not opened")
     idle_during_dialog = []
@@ -212,10 +205,7 @@ def test_a_lock_during_the_open_dialog_opens_no_restore_prompt(qtbot, set_up_wor
 
 def test_a_half_typed_restore_prompt_is_closed_and_emptied_on_lock(qtbot, set_up_workspace, desktop_factory,
                                                                     tmp_path, monkeypatch):
-    workspace, _key = set_up_workspace
-    desktop = desktop_factory(workspace)
-    unlock(qtbot, desktop, PASSWORD_MAN)
-    settings = open_settings(qtbot, desktop)
+    workspace, desktop, settings = unlocked_settings(qtbot, set_up_workspace, desktop_factory)
     source = tmp_path / "some.iabackup"
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(source), "")))
     qtbot.mouseClick(settings.restore_button, Qt.MouseButton.LeftButton)
