@@ -22,12 +22,14 @@ class Settings:
     language: str = DEFAULT_LANGUAGE
     idle_lock_minutes: int = 10
     auto_backups_kept: int = 5
+    large_text: bool = False  # session plans in large print, readable across the room
 
     def validated(self) -> "Settings":
         language = self.language if self.language in LANGUAGES else DEFAULT_LANGUAGE
         idle = min(max(int(self.idle_lock_minutes), IDLE_LOCK_RANGE[0]), IDLE_LOCK_RANGE[1])
         kept = min(max(int(self.auto_backups_kept), AUTO_BACKUP_RANGE[0]), AUTO_BACKUP_RANGE[1])
-        return replace(self, language=language, idle_lock_minutes=idle, auto_backups_kept=kept)
+        return replace(self, language=language, idle_lock_minutes=idle, auto_backups_kept=kept,
+                       large_text=bool(self.large_text))
 
 
 def load_settings(path: Path) -> Settings:

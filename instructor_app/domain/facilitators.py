@@ -41,3 +41,31 @@ def pair_notice(genders: Iterable[str]) -> PairNotice | None:
     if set(values) != {Gender.MALE, Gender.FEMALE}:
         return PairNotice.SAME_GENDER
     return None
+
+
+class PairProblem(StrEnum):
+    """Why a group's or session's facilitators differ from the rule (one man and one woman, the lead
+    of the participants' gender). Any of these needs a written reason."""
+
+    NO_SECOND = "no_second"
+    SAME_GENDER = "same_gender"
+    LEAD_GENDER = "lead_gender"
+
+
+PAIR_PROBLEM_TEXT: dict[PairProblem, str] = {
+    PairProblem.NO_SECOND: N_("Only one facilitator is chosen; the programme is run by a pair, one man and one woman."),
+    PairProblem.SAME_GENDER: N_("Both facilitators are of the same gender; the pair should be one man and one woman."),
+    PairProblem.LEAD_GENDER: N_("The lead facilitator's gender differs from the participants' gender."),
+}
+
+
+def pair_problems(lead_gender: str, second_gender: str | None, participant_gender: str) -> list[PairProblem]:
+    """Empty for a pair that keeps the rule; otherwise every way in which it differs."""
+    found = []
+    if second_gender is None:
+        found.append(PairProblem.NO_SECOND)
+    elif Gender(lead_gender) == Gender(second_gender):
+        found.append(PairProblem.SAME_GENDER)
+    if Gender(lead_gender) != Gender(participant_gender):
+        found.append(PairProblem.LEAD_GENDER)
+    return found

@@ -9,15 +9,17 @@ from __future__ import annotations
 import logging
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from instructor_app import errors
-from instructor_app.domain.facilitators import pair_notice
+from instructor_app.domain.facilitators import Gender, pair_notice
 from instructor_app.i18n import N_
 from instructor_app.fileio import file_stamp
 from instructor_app.paths import DataFolder
 from instructor_app.services.data import Account, BackupInfo, CheckReport, Overview
+from instructor_app.services.programme_data import FacilitatorOption
 from instructor_app.storage import backup
 from instructor_app.storage.crypto import KdfParams, UnwrapFailed
 from instructor_app.storage.database import Database
@@ -25,6 +27,11 @@ from instructor_app.storage.engine import storage_errors
 from instructor_app.storage.folder_lock import FolderLock
 from instructor_app.storage.keystore import Keystore
 from instructor_app.storage.models import SYNCED_TABLES, AccessLog, Centre, ChangeLog, Device, Facilitator
+
+if TYPE_CHECKING:
+    from instructor_app.services.curricula import CurriculumStore
+    from instructor_app.services.groups import GroupService
+    from instructor_app.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +46,56 @@ class OpenWorkspace:
         self.actor = actor
         self._kdf = kdf
         self._lock = lock  # held until close(): no other process may open or replace the data
+        self._programmes: tuple | None = None
+
+    # --- programmes ---------------------------------------------------------------------------
+
+    def _programme_services(self) -> tuple:
+        if self._programmes is None:
+            from instructor_app.scheduling.holidays import kyrgyz_holidays
+            from instructor_app.services.curricula import CurriculumStore
+            from instructor_app.services.groups import GroupService
+            from instructor_app.services.sessions import SessionService
+
+            curricula = CurriculumStore(self.db, self.actor.id)
+            holidays = kyrgyz_holidays()
+            self._programmes = (curricula, GroupService(self.db, self.actor.id, curricula, holidays),
+                                SessionService(self.db, self.actor.id, curricula, holidays))
+        return self._programmes
+
+    @property
+    def curricula(self) -> CurriculumStore:
+        return self._programme_services()[0]
+
+    @property
+    def groups(self) -> GroupService:
+        return self._programme_services()[1]
+
+    @property
+    def sessions(self) -> SessionService:
+        return self._programme_services()[2]
+
+    def facilitators(self) -> list[FacilitatorOption]:
+        """The centre's active facilitators (for pairs and cover), men first."""
+        with self.db.session(self.actor.id) as session:
+            people = session.scalars(
+                select(Facilitator).where(Facilitator.deleted_at.is_(None), Facilitator.active.is_(True))
+                .order_by(Facilitator.gender.desc(), Facilitator.display_name)).all()
+            return [FacilitatorOption(str(p.id), p.display_name, p.gender) for p in people]
+
+    def add_facilitator(self, display_name: str, gender: str) -> FacilitatorOption:
+        """A facilitator who runs sessions (e.g. a cover) but has no password on this laptop."""
+        name = display_name.strip()
+        if len(name) < 2:
+            raise errors.InvalidInput("display_name", N_("Enter the facilitator's full name."))
+        if gender not in (Gender.MALE, Gender.FEMALE):
+            raise errors.InvalidInput("gender", N_("Choose the facilitator's gender."))
+        with self.db.session(self.actor.id) as session:
+            centre_id = session.scalars(select(Device.centre_id)).one()
+            person = Facilitator(centre_id=centre_id, display_name=name[:200], gender=gender)
+            session.add(person)
+            session.flush()
+            return FacilitatorOption(str(person.id), person.display_name, person.gender)
 
     # --- audit --------------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Programmes as data: curriculum files (``resources/curricula``), their schema and their model."""

@@ -1,0 +1,1 @@
+"""Session calendars: public holidays and the pure rules that place, move and cascade sessions."""
