@@ -41,6 +41,11 @@ class CurriculumStore:
             found = self._parsed[version_id] = Curriculum.from_document(json.loads(row.document))
         return found
 
+    def outline(self, version_id: str) -> Curriculum:
+        """One stored version in full (plain frozen data), for the programme outline."""
+        with self.db.session(self.actor_id) as session:
+            return self.curriculum(session, uuid.UUID(version_id))
+
     def list(self) -> list[CurriculumSummary]:
         self.ensure_shipped()
         with self.db.session(self.actor_id) as session:
@@ -48,7 +53,7 @@ class CurriculumStore:
                                    .order_by(CurriculumVersion.curriculum_key, CurriculumVersion.version)).all()
             used = dict(session.execute(select(ProgrammeGroup.curriculum_version_id, func.count())
                                         .where(ProgrammeGroup.deleted_at.is_(None))
-                                        .group_by(ProgrammeGroup.curriculum_version_id)).tuples().all())
+                                        .group_by(ProgrammeGroup.curriculum_version_id)).all())
             latest = {}
             for row in rows:
                 latest[row.curriculum_key] = max(latest.get(row.curriculum_key, 0), row.version)
@@ -74,7 +79,7 @@ class CurriculumStore:
             return
         with self.db.session(self.actor_id) as session:
             known = set(session.scalars(select(CurriculumVersion.sha256)))
-            keys = set(session.execute(select(CurriculumVersion.curriculum_key, CurriculumVersion.version)).tuples())
+            keys = set(session.execute(select(CurriculumVersion.curriculum_key, CurriculumVersion.version)).all())
             for path in shipped_files():
                 if hashlib.sha256(path.read_bytes()).hexdigest() in known:
                     continue

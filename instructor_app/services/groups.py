@@ -54,9 +54,11 @@ class GroupService:
 
     # --- validation and preview -------------------------------------------------------------
 
-    def _check(self, session: Session, draft: GroupDraft, today: dt.date) -> tuple[Curriculum, rules.SlotPlan,
-                                                                                  dt.date | None, list[str]]:
-        if not draft.name.strip():
+    def _check(self, session: Session, draft: GroupDraft, today: dt.date, *, complete: bool = True
+               ) -> tuple[Curriculum, rules.SlotPlan, dt.date | None, list[str]]:
+        """Every rule a new group must keep; ``complete=False`` (the preview) skips the name and the
+        written reason, which the user types last."""
+        if complete and not draft.name.strip():
             raise errors.InvalidInput("name", N_("Give the group a name, for example “Men's group, Tuesday evening”."))
         version_id = _uuid(draft.curriculum_version_id, "curriculum")
         if version_id is None:
@@ -81,7 +83,7 @@ class GroupService:
             raise errors.InvalidInput("lead", N_("Choose the facilitators from the list."))
         problems = [p.value for p in pair_problems(lead.gender, second.gender if second else None,
                                                     draft.participant_gender)]
-        if problems and len(draft.pair_exception_reason.strip()) < MIN_REASON:
+        if complete and problems and len(draft.pair_exception_reason.strip()) < MIN_REASON:
             raise errors.InvalidInput(
                 "pair_exception_reason",
                 N_("This pair is not one man and one woman with the lead of the participants' gender. Choose such "
@@ -116,7 +118,7 @@ class GroupService:
     def preview(self, draft: GroupDraft, today: dt.date) -> SchedulePreview:
         """The dates a group would get, the holidays skipped and any pair problem; saves nothing."""
         with self.db.session(self.actor_id) as session:
-            _, plan, order_end, problems = self._check(session, draft, today)
+            _, plan, order_end, problems = self._check(session, draft, today, complete=False)
         return SchedulePreview(plan.dates, tuple(HolidaySkip(h.date, h.name) for h in plan.skipped), order_end,
                                tuple(problems))
 
@@ -158,7 +160,7 @@ class GroupService:
                 query = query.where(CurriculumVersion.curriculum_key == flt.curriculum_key)
             if flt.language:
                 query = query.where(ProgrammeGroup.language == flt.language)
-            groups = [g for g, _ in session.execute(query).tuples()]
+            groups = [g for g, _ in session.execute(query)]
             stats = self._stats(session, [g.id for g in groups], today)
             names = FacilitatorNames(session)
             found = [self._summary(session, g, stats.get(g.id, (0, 0, None, None)), names) for g in groups]
@@ -191,7 +193,7 @@ class GroupService:
         last = func.max(ProgrammeSession.scheduled_date).filter(live)
         rows = session.execute(select(ProgrammeSession.group_id, total, held, upcoming, last)
                                .where(ProgrammeSession.group_id.in_(ids), ProgrammeSession.deleted_at.is_(None))
-                               .group_by(ProgrammeSession.group_id)).tuples()
+                               .group_by(ProgrammeSession.group_id))
         return {gid: (t, h, u, la) for gid, t, h, u, la in rows}
 
     def _summary(self, session: Session, group: ProgrammeGroup, stats: tuple, names: FacilitatorNames) -> GroupSummary:
