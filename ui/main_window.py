@@ -12,9 +12,13 @@ from typing import TYPE_CHECKING
 from instructor_app.i18n import _
 from instructor_app.services.data import Overview
 from ui.qt import (QAction, QHBoxLayout, QKeySequence, QLabel, QListWidget, QMainWindow, QSize, QSizePolicy,
-                   QStackedWidget, QStatusBar, Qt, QToolButton, QVBoxLayout, QWidget, Signal)
+                   QStackedWidget, QStatusBar, Qt, QToolButton, QVBoxLayout, QWidget, Signal, is_alive)
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
+from ui.views.calendar import CalendarPage
+from ui.views.groups import GroupsPage
+from ui.views.programmes import ProgrammesPage
+from ui.views.session_plan import open_session_plan
 from ui.views.settings import SettingsPage
 from ui.views.today import TodayPage, last_sync_text, pending_text
 
@@ -31,10 +35,16 @@ class MainWindow(Retranslating, QMainWindow):
         super().__init__()
         self.backend = backend
         self.overview: Overview | None = None
-        self.today = TodayPage()
+        self.today = TodayPage(backend)
+        self.groups = GroupsPage(backend)
+        self.calendar = CalendarPage(backend)
+        self.programmes = ProgrammesPage(backend, idle_paused=desktop.idle_paused)
         self.settings = SettingsPage(backend, desktop)
-        self.pages: list[QWidget] = [self.today, self.settings]
+        self.pages: list[QWidget] = [self.today, self.groups, self.calendar, self.programmes, self.settings]
         self.overview_changed.connect(self.today.set_overview)
+        self.plan_windows: list[QWidget] = []
+        for page in (self.today, self.groups, self.calendar):
+            page.open_session.connect(self.open_session_plan)
 
         self.lock_action = QAction(self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
@@ -105,6 +115,13 @@ class MainWindow(Retranslating, QMainWindow):
         refresh = getattr(self.pages[row], "refresh", None)
         if refresh is not None:
             refresh()
+
+    def open_session_plan(self, session_id: str) -> None:
+        """The session plan in its own window (several can stay open, e.g. on a second screen)."""
+        self.plan_windows = [w for w in self.plan_windows if is_alive(w) and w.isVisible()]
+        window = open_session_plan(self.backend, session_id, self)
+        window.finished.connect(lambda _result: self.refresh())
+        self.plan_windows.append(window)
 
     def page_labels(self) -> list[str]:
         return [self.nav.item(row).text() for row in range(self.nav.count())]

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from instructor_app.curricula.model import Text
 from instructor_app.paths import resources_dir
@@ -32,6 +31,8 @@ class HolidayCalendar:
 
     @classmethod
     def from_file(cls, path: Path) -> HolidayCalendar:
+        import yaml  # only when the calendar is first needed (on the DB worker), not at start-up
+
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         if doc.get("format") != "instructor-app/holidays" or doc.get("format_version") != 1:
             raise ValueError(f"{path.name}: not a holidays file of format version 1")

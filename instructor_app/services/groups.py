@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,8 +15,8 @@ from instructor_app.i18n import N_
 from instructor_app.scheduling import rules
 from instructor_app.scheduling.holidays import HolidayCalendar
 from instructor_app.services.curricula import CurriculumStore
-from instructor_app.services.programme_data import (ChangeEntry, GroupDetail, GroupDraft, GroupSummary, HolidaySkip,
-                                                    SchedulePreview)
+from instructor_app.services.programme_data import (ChangeEntry, GroupDetail, GroupDraft, GroupFilter, GroupSummary,
+                                                    HolidaySkip, SchedulePreview)
 from instructor_app.services.session_rows import FacilitatorNames, session_rows
 from instructor_app.storage.database import Database
 from instructor_app.storage.models import Device, Facilitator
@@ -26,14 +25,6 @@ from instructor_app.storage.programme_models import (CurriculumVersion, Programm
 
 MIN_REASON = 10
 MAX_CAPACITY = 30
-
-
-@dataclass(frozen=True)
-class GroupFilter:
-    text: str = ""
-    curriculum_key: str | None = None
-    language: str | None = None
-    status: str | None = None  # active | finished | None for all
 
 
 def _uuid(value: str | None, field: str) -> uuid.UUID | None:

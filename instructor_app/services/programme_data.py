@@ -51,6 +51,14 @@ class GroupDraft:
 
 
 @dataclass(frozen=True)
+class GroupFilter:
+    text: str = ""
+    curriculum_key: str | None = None
+    language: str | None = None
+    status: str | None = None  # active | finished | None for all
+
+
+@dataclass(frozen=True)
 class HolidaySkip:
     date: dt.date
     name: Text

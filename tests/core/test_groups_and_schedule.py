@@ -12,7 +12,7 @@ import pytest
 from instructor_app import errors, i18n
 from instructor_app.scheduling.holidays import kyrgyz_holidays
 from instructor_app.scheduling.rules import ORDER_DAYS
-from instructor_app.services.groups import GroupFilter
+from instructor_app.services.programme_data import GroupFilter
 from instructor_app.services.open_workspace import OpenWorkspace
 from instructor_app.services.programme_data import GroupDraft
 

@@ -13,7 +13,7 @@ from ui.qt import QFileDialog, Qt
 
 def open_settings(qtbot, desktop):
     window = desktop.main_window
-    window.nav.setCurrentRow(1)
+    window.nav.setCurrentRow(window.pages.index(window.settings))
     wait_idle(qtbot, desktop)
     return window.settings
 

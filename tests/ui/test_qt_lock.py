@@ -14,7 +14,7 @@ def test_idle_time_locks_and_half_typed_text_survives(qtbot, set_up_workspace, d
     desktop = desktop_factory(workspace)
     unlock(qtbot, desktop, PASSWORD_MAN)
     window = desktop.main_window
-    window.nav.setCurrentRow(1)
+    window.nav.setCurrentRow(window.pages.index(window.settings))
     # a data-entry form open over the main window (the later forms are windows like this one)
     form = QDialog(window)
     note = QLineEdit(form)
@@ -46,7 +46,7 @@ def test_a_half_typed_password_change_is_closed_and_emptied_on_lock(qtbot, set_u
     desktop = desktop_factory(workspace)
     unlock(qtbot, desktop, PASSWORD_MAN)
     window = desktop.main_window
-    window.nav.setCurrentRow(1)
+    window.nav.setCurrentRow(window.pages.index(window.settings))
     qtbot.mouseClick(window.settings.password_button, Qt.MouseButton.LeftButton)
     dialog = window.settings.password_dialog
     assert dialog.isVisible() and "Тынчтык Асанов" in dialog.intro.text()
