@@ -20,6 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from instructor_app.demo import create_demo  # noqa: E402
 from instructor_app.i18n import set_language  # noqa: E402
 from instructor_app.paths import DataFolder  # noqa: E402
 from instructor_app.services.data import FacilitatorDraft, SetupRequest  # noqa: E402
@@ -36,6 +37,7 @@ KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 CENTRE = "Кризистик борбор «Үмүт»"
 MAN = ("Тынчтык Асанов", "tynchtyk-2024")
 WOMAN = ("Гүлнара Токтосунова", "gulnara-2024")
+DEMO_PASSWORD = "demo-pass"
 
 
 def settle(desktop: DesktopApp, seconds: float = 10.0) -> None:
@@ -78,14 +80,87 @@ def shoot_unlocked_app(workspace: Workspace, language: str) -> None:
     settle(desktop)
     window = desktop.main_window
     window.statusBar().clearMessage()
-    grab(window, "today", language)
-    window.nav.setCurrentRow(1)
-    settle(desktop)
-    window.statusBar().clearMessage()
-    grab(window, "settings", language)
+    grab(window, "today-empty", language)
     desktop.shutdown()
     for widget in (window, screen):
         widget.close()
+
+
+def show_page(desktop: DesktopApp, page) -> None:
+    window = desktop.main_window
+    window.nav.setCurrentRow(window.pages.index(page))
+    settle(desktop)
+    window.statusBar().clearMessage()
+
+
+def shoot_programmes(folder: DataFolder, language: str) -> None:
+    """Groups, calendar, programmes and a session plan, on the demo centre (``demo.create_demo``)."""
+    workspace = Workspace(folder, KDF)
+    workspace.save_settings(workspace.settings().__class__(language=language))
+    desktop = DesktopApp(workspace.folder, workspace.settings(), workspace.kdf)
+    desktop.start(True)
+    settle(desktop)
+    screen = desktop.unlock_window
+    screen.accounts.setCurrentRow(0)
+    screen.password.setText(DEMO_PASSWORD)
+    screen.try_unlock()
+    settle(desktop, 30)
+    window = desktop.main_window
+    window.resize(SIZE)
+    show_page(desktop, window.today)
+    grab(window, "today", language)
+    groups = window.groups
+    show_page(desktop, groups)
+    groups.table.selectRow(1)
+    settle(desktop)
+    detail = groups.detail
+    for row, item in enumerate(detail.model.rows):
+        if item.status == "planned":
+            detail.table.selectRow(row)
+            detail.table.scrollTo(detail.model.index(max(0, row - 3), 0))
+            break
+    settle(desktop)
+    grab(window, "groups", language)
+    detail.buttons["postpone"].click()
+    change = detail.dialog
+    change.reason.setPlainText("Инструктор ооруп калды" if language == "ky" else "Инструктор заболел")
+    change.adjustSize()
+    grab(change, "group-postpone", language, size=None)
+    change.reject()
+    dialog = groups.new_group()
+    settle(desktop)
+    dialog.name.setText("Эркектер тобу — жекшемби" if language == "ky" else "Мужская группа — воскресенье")
+    dialog.room.setText("4-бөлмө")
+    dialog.weekday.setCurrentIndex(6)
+    settle(desktop)
+    time.sleep(0.4)
+    settle(desktop)
+    grab(dialog, "group-new", language, size=None)
+    dialog.reject()
+    calendar = window.calendar
+    show_page(desktop, calendar)
+    grab(window, "calendar-week", language)
+    calendar.month_button.click()
+    settle(desktop)
+    grab(window, "calendar-month", language)
+    calendar.week_button.click()
+    show_page(desktop, window.programmes)
+    grab(window, "programmes", language)
+    show_page(desktop, window.settings)
+    grab(window, "settings", language)
+    session_id = next(r.id for r in detail.model.rows if r.status == "planned")
+    window.open_session_plan(session_id)
+    settle(desktop)
+    plan = window.plan_windows[-1]
+    grab(plan, "session-plan", language, QSize(1000, 720))
+    plan.large_text.setChecked(True)
+    settle(desktop)
+    grab(plan, "session-plan-large", language, QSize(1000, 720))
+    plan.large_text.setChecked(False)
+    settle(desktop)
+    plan.close()
+    desktop.shutdown()
+    window.close()
 
 
 def shoot_wizard(folder: DataFolder, language: str) -> None:
@@ -148,6 +223,13 @@ def main() -> int:
             workspace.save_settings(workspace.settings().__class__(language=language))
             shoot_unlocked_app(workspace, language)
             shoot_wizard(DataFolder(Path(tmp) / f"new-{language}"), language)
+        demo = DataFolder(Path(tmp) / "demo")
+        demo_workspace = Workspace(demo, KDF)
+        opened, _result = create_demo(demo_workspace, DEMO_PASSWORD)
+        opened.close()
+        for language in ("ky", "ru"):
+            switch_language(language)
+            shoot_programmes(demo, language)
     return 0
 
 

@@ -18,6 +18,9 @@ from ui.translator import Retranslating
 from ui.widgets import MessageLabel, wrapped
 
 
+DATE_FORMAT = "dd.MM.yyyy"  # how dates are written in Kyrgyzstan, in both languages
+
+
 def to_date(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
@@ -51,8 +54,10 @@ class NewGroupDialog(Retranslating, QDialog):
         today = dt.date.today()
         self.start_date = QDateEdit(to_qdate(today + dt.timedelta(days=7)))
         self.start_date.setCalendarPopup(True)
+        self.start_date.setDisplayFormat(DATE_FORMAT)
         self.order_end = QDateEdit(to_qdate(today + dt.timedelta(days=7 + ORDER_DAYS - 1)))
         self.order_end.setCalendarPopup(True)
+        self.order_end.setDisplayFormat(DATE_FORMAT)
         self.capacity = QSpinBox()
         self.capacity.setRange(1, 30)
         self.capacity.setValue(12)
@@ -74,6 +79,7 @@ class NewGroupDialog(Retranslating, QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.preview)
         layout.addWidget(self.error)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
         self._timer = QTimer(self)
@@ -88,7 +94,7 @@ class NewGroupDialog(Retranslating, QDialog):
         self.start_time.timeChanged.connect(self._changed)
         self.programme.currentIndexChanged.connect(self._programme_changed)
         self.retranslate_ui()
-        self.resize(620, 720)
+        self.resize(640, self.sizeHint().height())
         backend.run_open(lambda ws: (ws.curricula.list(), ws.facilitators()), self._loaded,
                          lambda exc: self.error.show_error(user_message(exc)), owner=self)
 
@@ -99,8 +105,9 @@ class NewGroupDialog(Retranslating, QDialog):
         self.curricula = [c for c in curricula if c.latest]
         self.people = people
         self.retranslate_ui()
-        men = [p for p in people if p.gender == Gender.MALE]
-        women = [p for p in people if p.gender == Gender.FEMALE]
+        me = self.backend.actor.id if self.backend.actor else None
+        men = sorted((p for p in people if p.gender == Gender.MALE), key=lambda p: p.id != me)
+        women = sorted((p for p in people if p.gender == Gender.FEMALE), key=lambda p: p.id != me)
         if men:
             self.lead.setCurrentIndex(self.lead.findData(men[0].id))
         if women:
@@ -208,14 +215,14 @@ class NewGroupDialog(Retranslating, QDialog):
             return
         text = ngettext("{count} group session, from {first} to {last}.",
                         "{count} group sessions, from {first} to {last}.", len(preview.dates)).format(
-            count=len(preview.dates), first=format_date(preview.dates[0], "medium"),
-            last=format_date(preview.dates[-1], "medium"))
+            count=len(preview.dates), first=format_date(preview.dates[0], "short"),
+            last=format_date(preview.dates[-1], "short"))
         if preview.skipped:
             lang = current_language()
-            skipped = ", ".join(f"{format_date(h.date, 'medium')} ({h.name.get(lang)})" for h in preview.skipped)
+            skipped = ", ".join(f"{format_date(h.date, 'short')} ({h.name.get(lang)})" for h in preview.skipped)
             text += " " + _("Public holidays skipped: {days}.").format(days=skipped)
         if preview.order_end:
-            text += " " + _("The protection order ends on {date}.").format(date=format_date(preview.order_end, "medium"))
+            text += " " + _("The protection order ends on {date}.").format(date=format_date(preview.order_end, "short"))
         self.preview.setText(text)
 
     def _preview_failed(self, exc: BaseException) -> None:

@@ -9,7 +9,7 @@ from enum import StrEnum
 from instructor_app.domain.facilitators import GENDER_LABELS, Gender
 from instructor_app.i18n import _, format_date
 from instructor_app.services.programme_data import FacilitatorOption, SessionRow
-from ui.dialogs.new_group import to_date, to_qdate
+from ui.dialogs.new_group import DATE_FORMAT, to_date, to_qdate
 from ui.qt import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QTime,
                    QTimeEdit, QVBoxLayout, QWidget)
 from ui.tasks import Backend, user_message
@@ -35,6 +35,7 @@ class SessionChangeDialog(Retranslating, QDialog):
         self.intro = wrapped()
         self.date = QDateEdit(to_qdate(max(row.date, dt.date.today())))
         self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat(DATE_FORMAT)
         hours, minutes = (int(p) for p in row.start_time.split(":"))
         self.time = QTimeEdit(QTime(hours, minutes))
         self.time.setDisplayFormat("HH:mm")

@@ -70,6 +70,8 @@ class GroupListModel(_TableModel):
                 lambda: format_date(group.next_session, "medium") if group.next_session else _("finished"),
             )
             return columns[index.column()]()
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
+            return group.programme.get(current_language())
         if role == Qt.ItemDataRole.ToolTipRole and group.pair_problems and index.column() == 4:
             return _("Pair exception: {reason}").format(reason=group.pair_exception_reason)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 4 and group.pair_problems:

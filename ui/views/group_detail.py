@@ -52,7 +52,7 @@ class GroupDetailPanel(Retranslating, QWidget):
         actions.addStretch(1)
         self.history_title = heading(size_delta=1)
         self.history = QListWidget()
-        self.history.setMaximumHeight(140)
+        self.history.setMaximumHeight(100)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.title, self.facts, self.pair, self.message):
