@@ -157,3 +157,23 @@ def test_database_from_a_newer_app_version_is_refused_and_left_untouched(install
     line = assert_one_clear_line(result, 1)
     assert line == message_in("ky", errors.NewerSchema())
     assert sha256(installed.folder.database) == before["instructor.db"]
+
+
+def test_migrations_build_exactly_the_schema_the_models_describe(tmp_path: Path) -> None:
+    """A hand-written migration that drifts from the ORM models (a column, type, index or key
+    missing) would only show on a user's laptop; Alembic's comparison finds it here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from instructor_app.storage.models import Base
+
+    engine = create_store_engine(tmp_path / "schema.db", new_data_key())
+    try:
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = [d for d in compare_metadata(context, Base.metadata)
+                           if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")]
+    finally:
+        engine.dispose()
+    assert differences == []
