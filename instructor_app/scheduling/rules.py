@@ -132,8 +132,7 @@ def cascade(sessions: Sequence[Placed], start_id: object, cadence_days: int,
     """
     start = next(s for s in sessions if s.id == start_id)
     if start.status != SessionStatus.PLANNED:
-        raise InvalidInput("session", N_("Only a planned session can be postponed; this one is {status}."),
-                           status=start.status)
+        raise InvalidInput("session", N_("Only a planned session can be postponed."))
     moving = sorted((s for s in sessions if s.status == SessionStatus.PLANNED and not s.is_makeup
                      and (s.date, str(s.id)) >= (start.date, str(start.id))), key=lambda s: s.date)
     moved: dict[object, dt.date] = {}

@@ -83,6 +83,9 @@ def settings_default() -> Settings:
 TEST_CATALOG = {
     # source: (ky, ru) — a few entries, so language switching is checked before the real catalogs land
     "Today": ("Бүгүн", "Сегодня"),
+    "Groups": ("Топтор", "Группы"),
+    "Calendar": ("Календарь", "Календарь"),
+    "Programmes": ("Программалар", "Программы"),
     "Settings": ("Жөндөөлөр", "Настройки"),
     "Last sync: never": ("Акыркы шайкештирүү: эч качан", "Последняя синхронизация: никогда"),
     "Cancel": ("Жокко чыгаруу", "Отмена"),

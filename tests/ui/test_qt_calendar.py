@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from qt_helpers import PASSWORD_MAN, WAIT_MS, unlock, wait_idle
 
-from instructor_app import i18n
 from instructor_app.i18n import _, set_language
 from instructor_app.scheduling.holidays import kyrgyz_holidays
 from instructor_app.scheduling.rules import WEEKDAY_LABELS
@@ -28,23 +27,6 @@ TODAY_TEXTS = {  # source: (ky, ru)
     "This week": ("Ушул жума", "Эта неделя"),
     "Planned": ("Пландалган", "Запланировано"),
 }
-
-
-@pytest.fixture
-def today_catalogs(tmp_path, monkeypatch):
-    """Small ky/ru catalogs holding the Today page's headings (the real catalogs come later)."""
-    root = tmp_path / "locale"
-    for index, language in enumerate(("ky", "ru")):
-        folder = root / language / "LC_MESSAGES"
-        folder.mkdir(parents=True)
-        body = "".join(f'msgid "{src}"\nmsgstr "{pair[index]}"\n\n' for src, pair in TODAY_TEXTS.items())
-        (folder / f"{i18n.DOMAIN}.po").write_text(
-            'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n' + body, encoding="utf-8")
-    monkeypatch.setattr(i18n, "locale_dir", lambda: root)
-    i18n.reload_catalogs()
-    yield
-    monkeypatch.undo()
-    i18n.reload_catalogs()
 
 
 def on_worker(qtbot, desktop, fn):
@@ -197,7 +179,7 @@ def test_double_click_and_enter_open_the_session(qtbot, unlocked):
     assert opened.args == [session.id]
 
 
-def test_today_lists_todays_sessions_and_switches_language(qtbot, unlocked, today_catalogs):
+def test_today_lists_todays_sessions_and_switches_language(qtbot, unlocked):
     today = dt.date.today()
     if kyrgyz_holidays().is_holiday(today):
         pytest.skip("today is a public holiday: no session can be planned for today")

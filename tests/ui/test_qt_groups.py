@@ -98,7 +98,9 @@ def test_pair_rule_needs_a_reason_and_postpone_shifts_later_sessions(qtbot, set_
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(dialog.error.text()), timeout=WAIT_MS)
     assert dialog.isVisible()
-    assert _("write why this group needs another arrangement") in dialog.error.text()
+    assert dialog.error.text() == _(
+        "This pair is not one man and one woman with the lead of the participants' gender. Choose such "
+        "a pair, or write why this group needs another arrangement (at least 10 characters).")
     type_text(qtbot, dialog.reason, "Экинчи инструктор декреттик өргүүдө")
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
