@@ -121,8 +121,12 @@ def reload_catalogs() -> None:
 
 # --- Babel formatting in the current (or a given) language -----------------------------------
 
+# "short" is the numeric form used in both languages in Kyrgyzstan (CLDR's Kyrgyz "dd/MM/yy" is not)
+SHORT_DATE = "dd.MM.yyyy"
+
+
 def format_date(value: _dt.date, fmt: str = "long", language: str | None = None) -> str:
-    return _dates.format_date(value, fmt, locale=language or _language)
+    return _dates.format_date(value, SHORT_DATE if fmt == "short" else fmt, locale=language or _language)
 
 
 def format_time(value: _dt.time | _dt.datetime, fmt: str = "short", language: str | None = None) -> str:
@@ -133,7 +137,8 @@ def format_datetime(value: _dt.datetime, fmt: str = "medium", language: str | No
     """Format an aware datetime in the laptop's local time zone."""
     if value.tzinfo is not None:
         value = value.astimezone()
-    return _dates.format_datetime(value, fmt, locale=language or _language)
+    pattern = f"{SHORT_DATE} HH:mm" if fmt == "short" else fmt
+    return _dates.format_datetime(value, pattern, locale=language or _language)
 
 
 def format_number(value: int | float, language: str | None = None) -> str:

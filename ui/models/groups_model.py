@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from instructor_app.curricula.model import COMPONENT_LABELS
-from instructor_app.i18n import _, current_language, format_date
+from instructor_app.i18n import N_, _, current_language, format_date
 from instructor_app.scheduling.rules import STATUS_LABELS, WEEKDAY_LABELS, SessionStatus
 from instructor_app.services.programme_data import GroupSummary, SessionRow
 from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, QPersistentModelIndex, Qt
@@ -51,7 +51,8 @@ class _TableModel(QAbstractTableModel):
 
 
 class GroupListModel(_TableModel):
-    headers = ("Group", "Programme", "Language", "Day and time", "Facilitators", "Progress", "Next session")
+    headers = (N_("Group"), N_("Programme"), N_("Language"), N_("Day and time"), N_("Facilitators"), N_("Progress"),
+               N_("Next session"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -67,7 +68,7 @@ class GroupListModel(_TableModel):
                 lambda: "{} {}".format(_(WEEKDAY_LABELS[group.weekday]), group.start_time),
                 lambda: pair_text(group.lead.display_name, group.second.display_name if group.second else None),
                 lambda: _("{held} of {total} held").format(held=group.sessions_held, total=group.sessions_total),
-                lambda: format_date(group.next_session, "medium") if group.next_session else _("finished"),
+                lambda: format_date(group.next_session, "short") if group.next_session else _("finished"),
             )
             return columns[index.column()]()
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
@@ -80,7 +81,7 @@ class GroupListModel(_TableModel):
 
 
 class ScheduleModel(_TableModel):
-    headers = ("No.", "Date", "Time", "Session", "Facilitators", "Status")
+    headers = (N_("No."), N_("Date"), N_("Time"), N_("Session"), N_("Facilitators"), N_("Status"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -108,7 +109,7 @@ class ScheduleModel(_TableModel):
                 return _("{number} (make-up)").format(number=row.replaces_number or row.number)
             return str(row.number)
         if column == 1:
-            return format_date(row.date, "medium")
+            return format_date(row.date, "short")
         if column == 2:
             return f"{row.start_time}–{row.end_time}"
         if column == 3:

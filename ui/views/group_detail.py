@@ -111,13 +111,13 @@ class GroupDetailPanel(Retranslating, QWidget):
                 weekday=_(WEEKDAY_LABELS[group.weekday]), time=group.start_time, room=group.room or "—",
                 places=group.capacity),
             _("Starts {start}; {held} of {total} sessions held.").format(
-                start=format_date(group.start_date, "medium"), held=group.sessions_held, total=group.sessions_total),
+                start=format_date(group.start_date, "short"), held=group.sessions_held, total=group.sessions_total),
             _("Facilitators: {pair}").format(pair=pair_text(group.lead.display_name,
                                                             group.second.display_name if group.second else None)),
         ]
         if group.order_end:
             facts.append(_("Must be completed by {date}, when the protection order ends.").format(
-                date=format_date(group.order_end, "medium")))
+                date=format_date(group.order_end, "short")))
         self.facts.setText("\n".join(facts))
         if group.pair_problems:
             problems = " ".join(_(PAIR_PROBLEM_TEXT[PairProblem(p)]) for p in group.pair_problems)

@@ -42,7 +42,10 @@ class GroupsPage(Retranslating, QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # long programme titles are elided
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)  # long titles: elided, full in the tooltip
+        header.resizeSection(1, 300)
+        header.setStretchLastSection(True)
+        self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setMinimumHeight(180)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._load_detail())
