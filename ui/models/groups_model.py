@@ -51,7 +51,7 @@ class _TableModel(QAbstractTableModel):
 
 
 class GroupListModel(_TableModel):
-    headers = (N_("Group"), N_("Programme"), N_("Language"), N_("Day and time"), N_("Facilitators"), N_("Progress"),
+    headers = (N_("Group"), N_("Programme"), N_("Language"), N_("Day and time"), N_("Facilitators"), N_("Sessions held"),
                N_("Next session"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -67,7 +67,7 @@ class GroupListModel(_TableModel):
                 lambda: _("Kyrgyz") if group.language == "ky" else _("Russian"),
                 lambda: "{} {}".format(_(WEEKDAY_LABELS[group.weekday]), group.start_time),
                 lambda: pair_text(group.lead.display_name, group.second.display_name if group.second else None),
-                lambda: _("{held} of {total} held").format(held=group.sessions_held, total=group.sessions_total),
+                lambda: f"{group.sessions_held} / {group.sessions_total}",
                 lambda: format_date(group.next_session, "short") if group.next_session else _("finished"),
             )
             return columns[index.column()]()
