@@ -22,6 +22,7 @@ from instructor_app.storage.changelog import HardDeleteRefused, soft_delete
 from instructor_app.storage.crypto import new_data_key
 from instructor_app.storage.database import Database
 from instructor_app.storage.models import SYNCED_TABLES, Centre, ChangeLog, Facilitator, SyncedRecord
+from instructor_app.storage.programme_models import CurriculumVersion, ProgrammeGroup, ProgrammeSession, ScheduleChange
 from instructor_app.sync.hlc import HlcTimestamp, HybridLogicalClock
 
 ALICE, BOB = uuid.uuid4(), uuid.uuid4()
@@ -43,16 +44,61 @@ def _centre(db: Database) -> uuid.UUID:
     return centre.id
 
 
+def _add(db: Database, record: SyncedRecord) -> uuid.UUID:
+    with db.session(ALICE) as session:
+        session.add(record)
+    return record.id
+
+
+def _facilitator(db: Database) -> uuid.UUID:
+    return _add(db, Facilitator(centre_id=_centre(db), display_name="Эрмек Саматов", gender="male"))
+
+
+def _curriculum(db: Database) -> uuid.UUID:
+    return _add(db, _curriculum_row())
+
+
+def _curriculum_row(version: int = 1) -> CurriculumVersion:
+    return CurriculumVersion(curriculum_key=f"test-{uuid.uuid4().hex[:8]}", version=version, component="voluntary",
+                             target_gender="male", title_ky="Сынак", title_ru="Тест", session_count=1,
+                             total_minutes=120, document="{}", sha256="0" * 64, origin="imported")
+
+
+def _group(db: Database) -> uuid.UUID:
+    return _add(db, ProgrammeGroup(centre_id=_centre(db), curriculum_version_id=_curriculum(db), name="Топ",
+                                   language="ky", participant_gender="male", lead_facilitator_id=_facilitator(db),
+                                   weekday=2, start_time="18:00", start_date=dt.date(2026, 12, 2)))
+
+
+def _session_row(db: Database) -> ProgrammeSession:
+    return ProgrammeSession(group_id=_group(db), curriculum_version_id=_curriculum(db), template_key="g01",
+                            sequence=3, kind="group", scheduled_date=dt.date(2026, 12, 2), start_time="18:00",
+                            minutes=120, lead_facilitator_id=_facilitator(db))
+
+
 # One way to make a valid record of each synced table (a new synced table must be added here).
 FACTORIES: dict[type, Callable[[Database], SyncedRecord]] = {
     Centre: lambda db: Centre(name="Талас борбору", region="talas"),
     Facilitator: lambda db: Facilitator(centre_id=_centre(db), display_name="Асель Бекова", gender="female"),
+    CurriculumVersion: lambda db: _curriculum_row(),
+    ProgrammeGroup: lambda db: ProgrammeGroup(
+        centre_id=_centre(db), curriculum_version_id=_curriculum(db), name="Эркектер тобу", language="ru",
+        participant_gender="male", lead_facilitator_id=_facilitator(db), weekday=1, start_time="10:00",
+        start_date=dt.date(2026, 12, 1)),
+    ProgrammeSession: _session_row,
+    ScheduleChange: lambda db: ScheduleChange(session_id=_add(db, _session_row(db)), change="postponed",
+                                              old_date=dt.date(2026, 12, 2), new_date=dt.date(2026, 12, 9),
+                                              reason="Инструктор ооруп калды"),
 }
 
 # A column each test update changes, per table.
 EDITS: dict[type, Callable[[SyncedRecord, int], None]] = {
     Centre: lambda r, i: setattr(r, "name", f"Талас борбору {i}"),
     Facilitator: lambda r, i: setattr(r, "display_name", f"Асель Бекова {i}"),
+    CurriculumVersion: lambda r, i: setattr(r, "file_name", f"programme-{i}.yaml"),
+    ProgrammeGroup: lambda r, i: setattr(r, "room", f"{i}-бөлмө"),
+    ProgrammeSession: lambda r, i: setattr(r, "notes", f"Эскертүү {i}"),
+    ScheduleChange: lambda r, i: setattr(r, "reason", f"Себеп {i}"),
 }
 
 

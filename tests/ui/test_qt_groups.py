@@ -77,7 +77,7 @@ def test_create_a_group_and_see_its_weekly_schedule(qtbot, set_up_workspace, des
     assert dates == expected
     # what the facilitator reads in the table: the date and the Russian session title
     shown = page.detail.table.model().index(0, 1).data()
-    assert shown == format_date(dates[0], "medium")
+    assert shown == format_date(dates[0], "short") == dates[0].strftime("%d.%m.%Y")
     assert schedule.rows[0].title.ru == page.detail.table.model().index(0, 3).data()
     assert page.model.rows[0].name == "Эркектер тобу — шейшемби"
 
