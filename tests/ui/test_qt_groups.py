@@ -122,3 +122,47 @@ def test_pair_rule_needs_a_reason_and_postpone_shifts_later_sessions(qtbot, set_
     assert all(new > old for new, old in zip(after[2:], before[2:], strict=True))
     assert page.detail.history.count() == 14  # the postponed session and the 13 shifted after it
     assert "Инструктор ооруп калды" in page.detail.history.item(0).text()
+
+
+def test_a_cover_facilitator_added_in_settings_stands_in_for_one_session(qtbot, set_up_workspace, desktop_factory):
+    workspace, _key = set_up_workspace
+    desktop = desktop_factory(workspace)
+    unlock(qtbot, desktop, PASSWORD_MAN)
+    window = desktop.main_window
+    window.nav.setCurrentRow(window.pages.index(window.settings))
+    wait_idle(qtbot, desktop)
+    box = window.settings.facilitators_box
+    assert box.list.count() == 2
+    qtbot.mouseClick(box.add_button, Qt.MouseButton.LeftButton)  # no name: a message, nothing added
+    wait_idle(qtbot, desktop)
+    assert box.message.text() == _("Enter the facilitator's full name.") and box.list.count() == 2
+    type_text(qtbot, box.name, "Азамат Токтогулов")
+    choose(box.gender, "male")
+    qtbot.keyClick(box.name, Qt.Key.Key_Return)
+    wait_idle(qtbot, desktop)
+    qtbot.waitUntil(lambda: box.list.count() == 3, timeout=WAIT_MS)
+
+    page = open_groups(qtbot, desktop)
+    dialog = new_group_dialog(qtbot, desktop, page)
+    type_text(qtbot, dialog.name, "Эркектер тобу")
+    choose(dialog.programme, next(c for c in dialog.curricula if c.key == "tcp-voluntary-men").id)
+    dialog.start_date.setDate(to_qdate(next_monday()))
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    wait_idle(qtbot, desktop)
+    qtbot.waitUntil(lambda: len(page.detail.model.rows) == 24, timeout=WAIT_MS)
+    lead_before = page.detail.model.rows[0].lead.display_name
+    page.detail.table.selectRow(0)
+    qtbot.mouseClick(page.detail.buttons["cover"], Qt.MouseButton.LeftButton)
+    change = page.detail.dialog
+    wait_idle(qtbot, desktop)
+    choose(change.lead, next(p.id for p in change.people if p.display_name == "Азамат Токтогулов"))
+    type_text(qtbot, change.reason, "Башкы инструктор ооруп калды")
+    qtbot.mouseClick(change.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not change.isVisible(), timeout=WAIT_MS)
+    wait_idle(qtbot, desktop)
+    wait_idle(qtbot, desktop)
+    rows = page.detail.model.rows
+    assert rows[0].lead.display_name == "Азамат Токтогулов" and rows[0].cover_reason
+    assert rows[1].lead.display_name == lead_before  # only that one session
+    assert page.detail.model.index(0, 4).data().endswith("*")

@@ -18,6 +18,7 @@ from ui.qt import (QDesktopServices, QFileDialog, QFormLayout, QGroupBox, QHBoxL
                    QListWidget, QPushButton, QScrollArea, QSpinBox, QUrl, QVBoxLayout, QWidget)
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
+from ui.views.facilitators_box import FacilitatorsBox
 from ui.widgets import (BACKUP_FILTER, LanguageCombo, MessageLabel, SecretPrompt, choose_backup_to_restore, heading,
                         size_text, wrapped)
 
@@ -110,12 +111,15 @@ class SettingsPage(Retranslating, QWidget):
         box.addLayout(row)
         box.addWidget(self.password_message)
 
+        self.facilitators_box = FacilitatorsBox(backend)
+
         content = QWidget()
         content.setMaximumWidth(1000)
         layout = QVBoxLayout(content)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.addWidget(self.title)
-        for group in (self.language_box, self.lock_box, self.backup_box, self.password_box, self.folder_box):
+        for group in (self.language_box, self.lock_box, self.backup_box, self.facilitators_box, self.password_box,
+                      self.folder_box):
             layout.addWidget(group)
         layout.addStretch(1)
         scroll = QScrollArea()
@@ -153,6 +157,7 @@ class SettingsPage(Retranslating, QWidget):
     # --- data -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        self.facilitators_box.refresh()
         self.backend.run_open(lambda ws: ws.list_backups(), self._backups_loaded,
                               lambda exc: self.backup_message.show_error(user_message(exc)), owner=self)
 
