@@ -11,7 +11,7 @@ DATA_ARG    := $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
 PO_FILES    := $(wildcard locale/*/LC_MESSAGES/instructor_app.po)
 MO_FILES    := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-core test-ui system-deps catalogs extract screenshots bench lock clean
+.PHONY: run test test-core test-ui system-deps catalogs extract screenshots bench lock dist clean
 
 run: $(VENV)/.installed $(MO_FILES)
 	@$(VENV)/bin/instructor-app $(DATA_ARG) demo --if-missing --password-stdin <<< "$(DEMO_PASSWORD)"
@@ -60,9 +60,19 @@ bench: $(VENV)/.installed $(MO_FILES)
 	$(VENV)/bin/python tests/benchmarks/bench_storage.py
 	$(VENV)/bin/python tests/benchmarks/bench_startup.py
 
+# The desktop bundle dist/InstructorApp/ (build/instructor-app.spec), then its own self-test.
+# Not part of 'make test': it takes about a minute. Windows: build/README-windows.md.
+dist: $(VENV)/.dist-installed $(MO_FILES)
+	$(VENV)/bin/pyinstaller build/instructor-app.spec --noconfirm --distpath dist --workpath build/pyinstaller-work
+	dist/InstructorApp/instructor-app --selftest
+
+$(VENV)/.dist-installed: $(VENV)/.installed
+	$(VENV)/bin/pip install $(PIP_FLAGS) -c $(CONSTRAINTS) -e '.[dist]'
+	@touch $@
+
 lock: $(VENV)/.installed
 	$(VENV)/bin/pip freeze --exclude-editable | sed '1i # Pinned versions for every Python package (constraints for pip -c). Refresh: make lock' > $(CONSTRAINTS)
 
 clean:
-	rm -rf $(VENV) $(CORE_VENV) build/__pycache__ .pytest_cache
+	rm -rf $(VENV) $(CORE_VENV) build/__pycache__ .pytest_cache dist build/pyinstaller-work
 	find locale -name '*.mo' -delete

@@ -68,8 +68,10 @@ def _early_options(argv: Sequence[str]) -> argparse.Namespace:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="instructor-app", description=_("Instructor App: correctional programme facilitators' tool."))
-    parser.add_argument("--version", action="version", version=f"instructor-app {__version__}",
+    parser.add_argument("--version", action="version", version=f"Instructor App {__version__}",
                         help=_("show the version and exit"))
+    parser.add_argument("--selftest", action="store_true",
+                        help=_("check this installation in a temporary folder (database, PDF, window) and exit"))
     parser.add_argument("--data-dir", metavar="DIR", help=_("data folder (default: INSTRUCTOR_APP_HOME or the user's data folder)"))
     parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages (default: the one set in the app)"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"), parser_class=_Parser)
@@ -155,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(early.lang or load_settings(folder.config).language)
     args = _parser().parse_args(argv)
     try:
+        if args.selftest:
+            from instructor_app.selftest import run_selftest
+
+            return run_selftest()
         if args.command is None:
             from ui.app import (
                 run_desktop,  # the desktop front end (PySide6) only when asked for

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 
 from instructor_app.config import Settings, load_settings
 from instructor_app.i18n import _, current_language, format_datetime, set_language
-from instructor_app.paths import DataFolder
+from instructor_app.paths import DataFolder, resources_dir
 from ui import fonts
 from ui.dialogs.setup_wizard import SetupWizard
 from ui.dialogs.unlock import UnlockWindow
 from ui.idle import IdleLock
 from ui.main_window import MainWindow
-from ui.qt import QApplication, QMessageBox, QObject, QWidget
+from ui.qt import QApplication, QIcon, QMessageBox, QObject, QWidget
 from ui.tasks import Backend, DbWorker, user_message
 from ui.translator import install_translator, switch_language
 from ui.widgets import forget_secrets
@@ -236,6 +236,7 @@ def run_desktop(folder: DataFolder, kdf: KdfParams | None = None, argv: list[str
         return 1
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Instructor App")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "instructor-app.svg")))
     install_translator()
     missing = fonts.load_fonts(app)
     desktop = DesktopApp(folder, settings, kdf)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -43,15 +44,24 @@ def _wait_until(condition: Callable[[], bool], what: str, timeout_s: float = TIM
         time.sleep(0.01)
 
 
+def _without_offscreen_notes(_mode, _context, message: str) -> None:  # type: ignore[no-untyped-def]
+    """Qt's message handler while offscreen: drop the plugin's notes on what a screen-less window
+    cannot do ("This plugin does not support raise()"), pass everything else on to stderr."""
+    if not message.startswith("This plugin does not support"):
+        print(message, file=sys.stderr)
+
+
 def open_main_window(folder: DataFolder, password: str, kdf: KdfParams) -> str:
     """Returns a short detail for the report line; raises on any failure."""
     from ui import fonts
     from ui.app import DesktopApp, has_display
-    from ui.qt import QApplication
+    from ui.qt import QApplication, qInstallMessageHandler
     from ui.translator import install_translator
 
     if not has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        qInstallMessageHandler(_without_offscreen_notes)
     app = QApplication.instance() or QApplication(["instructor-app"])
     install_translator()
     missing = fonts.load_fonts(app)

@@ -219,6 +219,8 @@ class Workspace:
         return workspace
 
     def _backup_before_upgrade(self, db: Database, revision: str | None) -> None:
+        with storage_errors(self.folder.root):
+            self.folder.backups.mkdir(parents=True, exist_ok=True)  # a copied folder may have none
         db.write_backup(self.folder.keystore, self.folder.backups / f"pre-upgrade-{revision}-{file_stamp()}{backup.SUFFIX}")
         log.info("backup made before the schema upgrade from %s", revision)
 
