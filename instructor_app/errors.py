@@ -9,6 +9,10 @@ from __future__ import annotations
 from instructor_app.i18n import N_, _
 
 
+class Label(str):
+    """A message parameter that is itself a msgid (an enum label): translated when the message is shown."""
+
+
 class UserError(Exception):
     """An error with a message for the user. ``exit_code`` is what the CLI exits with."""
 
@@ -21,7 +25,8 @@ class UserError(Exception):
         super().__init__(self.msgid)
 
     def message(self) -> str:
-        return _(self.msgid).format(**self.params)
+        params = {k: _(v) if isinstance(v, Label) else v for k, v in self.params.items()}
+        return _(self.msgid).format(**params)
 
     def __str__(self) -> str:  # English source text, for logs and tracebacks in tests
         return self.msgid.format(**self.params)

@@ -6,6 +6,7 @@ the engine). Methods run on the UI's DB worker thread.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from pathlib import Path
@@ -29,7 +30,10 @@ from instructor_app.storage.keystore import Keystore
 from instructor_app.storage.models import SYNCED_TABLES, AccessLog, Centre, ChangeLog, Device, Facilitator
 
 if TYPE_CHECKING:
+    from instructor_app.services.attendance import AttendanceService
     from instructor_app.services.curricula import CurriculumStore
+    from instructor_app.services.participant_data import AlertItem
+    from instructor_app.services.participants import ParticipantService
     from instructor_app.services.groups import GroupService
     from instructor_app.services.sessions import SessionService
 
@@ -47,6 +51,7 @@ class OpenWorkspace:
         self._kdf = kdf
         self._lock = lock  # held until close(): no other process may open or replace the data
         self._programmes: tuple | None = None
+        self._participants: tuple | None = None
 
     # --- programmes ---------------------------------------------------------------------------
 
@@ -62,6 +67,35 @@ class OpenWorkspace:
             self._programmes = (curricula, GroupService(self.db, self.actor.id, curricula, holidays),
                                 SessionService(self.db, self.actor.id, curricula, holidays))
         return self._programmes
+
+    def _participant_services(self) -> tuple:
+        if self._participants is None:
+            from instructor_app.participants.rules import compliance_rules
+            from instructor_app.services.attendance import AttendanceService
+            from instructor_app.services.participants import ParticipantService
+
+            curricula, _groups, _sessions = self._programme_services()
+            holidays, rules = _groups.holidays, compliance_rules()
+            self._participants = (
+                ParticipantService(self.db, self.actor.id, curricula, holidays, rules, self.record_access),
+                AttendanceService(self.db, self.actor.id, curricula, holidays, rules),
+            )
+        return self._participants
+
+    @property
+    def participants(self) -> ParticipantService:
+        return self._participant_services()[0]
+
+    @property
+    def attendance(self) -> AttendanceService:
+        return self._participant_services()[1]
+
+    def alerts(self, today: dt.date) -> list[AlertItem]:
+        from instructor_app.participants.rules import compliance_rules
+        from instructor_app.services.alerts import alerts
+
+        curricula, groups, _sessions = self._programme_services()
+        return alerts(self.db, self.actor.id, curricula, groups.holidays, compliance_rules(), today)
 
     @property
     def curricula(self) -> CurriculumStore:
