@@ -22,6 +22,8 @@ from instructor_app.storage.changelog import HardDeleteRefused, soft_delete
 from instructor_app.storage.crypto import new_data_key
 from instructor_app.storage.database import Database
 from instructor_app.storage.models import SYNCED_TABLES, Centre, ChangeLog, Facilitator, SyncedRecord
+from instructor_app.storage.participant_models import (Art72Case, Attendance, Enrolment, FollowUpMeeting, Participant,
+                                                       PartnerContact, Referral, StatusChange)
 from instructor_app.storage.programme_models import CurriculumVersion, ProgrammeGroup, ProgrammeSession, ScheduleChange
 from instructor_app.sync.hlc import HlcTimestamp, HybridLogicalClock
 
@@ -76,6 +78,12 @@ def _session_row(db: Database) -> ProgrammeSession:
                             minutes=120, lead_facilitator_id=_facilitator(db))
 
 
+def _participant(db: Database) -> uuid.UUID:
+    return _add(db, Participant(centre_id=_centre(db), full_name="Улан Сыдыков", name_key="улан сыдыков",
+                                birth_date=dt.date(1990, 1, 2), gender="male", language="ky", component="mandatory",
+                                status="intake"))
+
+
 # One way to make a valid record of each synced table (a new synced table must be added here).
 FACTORIES: dict[type, Callable[[Database], SyncedRecord]] = {
     Centre: lambda db: Centre(name="Талас борбору", region="talas"),
@@ -86,6 +94,20 @@ FACTORIES: dict[type, Callable[[Database], SyncedRecord]] = {
         participant_gender="male", lead_facilitator_id=_facilitator(db), weekday=1, start_time="10:00",
         start_date=dt.date(2026, 12, 1)),
     ProgrammeSession: _session_row,
+    Participant: lambda db: Participant(centre_id=_centre(db), full_name="Жылдыз Асанова", name_key="жылдыз асанова",
+                                        birth_date=dt.date(1993, 7, 8), gender="female", language="ru",
+                                        component="voluntary", status="referred"),
+    Referral: lambda db: Referral(participant_id=_participant(db), source="police", received_on=dt.date(2026, 3, 1),
+                                  order_issued_on=dt.date(2026, 2, 27), order_ends_on=dt.date(2026, 3, 28)),
+    PartnerContact: lambda db: PartnerContact(participant_id=_participant(db), full_name="Айгерим", phone="0555"),
+    StatusChange: lambda db: StatusChange(participant_id=_participant(db), to_status="referred",
+                                          changed_on=dt.date(2026, 3, 1)),
+    Enrolment: lambda db: Enrolment(participant_id=_participant(db), group_id=_group(db), joined_on=dt.date(2026, 3, 2)),
+    Attendance: lambda db: Attendance(participant_id=_participant(db), session_id=_add(db, _session_row(db)),
+                                      mark="present"),
+    Art72Case: lambda db: Art72Case(participant_id=_participant(db), refused_on=dt.date(2026, 3, 3),
+                                    how_expressed="verbal", witnesses="Инструктор"),
+    FollowUpMeeting: lambda db: FollowUpMeeting(participant_id=_participant(db), number=1, due_on=dt.date(2026, 6, 3)),
     ScheduleChange: lambda db: ScheduleChange(session_id=_add(db, _session_row(db)), change="postponed",
                                               old_date=dt.date(2026, 12, 2), new_date=dt.date(2026, 12, 9),
                                               reason="Инструктор ооруп калды"),
@@ -99,6 +121,14 @@ EDITS: dict[type, Callable[[SyncedRecord, int], None]] = {
     ProgrammeGroup: lambda r, i: setattr(r, "room", f"{i}-бөлмө"),
     ProgrammeSession: lambda r, i: setattr(r, "notes", f"Эскертүү {i}"),
     ScheduleChange: lambda r, i: setattr(r, "reason", f"Себеп {i}"),
+    Participant: lambda r, i: setattr(r, "phone", f"0555 00 00 {i:02d}"),
+    Referral: lambda r, i: setattr(r, "document_number", f"№ {i}"),
+    PartnerContact: lambda r, i: setattr(r, "notes", f"Эскертүү {i}"),
+    StatusChange: lambda r, i: setattr(r, "reason", f"Себеп {i}"),
+    Enrolment: lambda r, i: setattr(r, "left_reason", f"r{i}"),
+    Attendance: lambda r, i: setattr(r, "concern_note", f"Эскертүү {i}"),
+    Art72Case: lambda r, i: setattr(r, "details", f"Маалымат {i}"),
+    FollowUpMeeting: lambda r, i: setattr(r, "notes", f"Эскертүү {i}"),
 }
 
 
