@@ -2,7 +2,7 @@
 every shipped programme at different stages (finished sessions marked held, one postponement with
 its cascade, one cover facilitator), all dated relative to today so Today and the calendar are alive.
 
-Later issues extend it with participants, attendance and questionnaires.
+``demo_participants`` adds participants in every status with their attendance.
 """
 
 from __future__ import annotations
@@ -60,7 +60,11 @@ def create_demo(workspace: Workspace, password: str, language: str = "ky",
         facilitators=tuple(FacilitatorDraft(name, gender.value, password) for name, gender in DEMO_FACILITATORS),
     )
     opened, result = workspace.set_up(request)
-    add_demo_programmes(opened, today or dt.date.today())
+    today = today or dt.date.today()
+    add_demo_programmes(opened, today)
+    from instructor_app.demo_participants import add_demo_participants, add_past_mandatory_group
+
+    add_demo_participants(opened, today, add_past_mandatory_group(opened, today))
     return opened, result
 
 

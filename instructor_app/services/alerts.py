@@ -16,7 +16,7 @@ from instructor_app.participants.rules import RuleParameters
 from instructor_app.scheduling.holidays import HolidayCalendar
 from instructor_app.services.curricula import CurriculumStore
 from instructor_app.services.participant_data import AlertItem
-from instructor_app.services.participant_facts import compliance_input, load_facts
+from instructor_app.services.participant_facts import compliance_input, latest_referrals, load_facts
 from instructor_app.storage.database import Database
 from instructor_app.storage.participant_models import Art72Case, FollowUpMeeting, Participant
 
@@ -55,11 +55,14 @@ def alerts(db: Database, actor_id: str, curricula: CurriculumStore, holidays: Ho
                 found += [AlertItem(str(person.id), person.full_name, a)
                           for a in compliance.follow_up_alerts(items, today, rules)]
         stale = today - dt.timedelta(days=rules.intake_incomplete_days)
-        for person in people:
-            if person.status == Status.INTAKE and person.created_at.date() <= stale and (
-                    person.contract_signed_on is None or person.screening == Screening.NOT_DONE):
+        waiting = [p for p in people if p.status == Status.INTAKE
+                   and (p.contract_signed_on is None or p.screening == Screening.NOT_DONE)]
+        referrals = latest_referrals(session, [p.id for p in waiting]) if waiting else {}
+        for person in waiting:
+            since = referrals[person.id].received_on if person.id in referrals else person.created_at.date()
+            if since <= stale:
                 found.append(AlertItem(str(person.id), person.full_name,
-                                       Alert(AlertKind.INTAKE_INCOMPLETE, Severity.NOTICE,
-                                             days=(today - person.created_at.date()).days)))
+                                       Alert(AlertKind.INTAKE_INCOMPLETE, Severity.NOTICE, due=since,
+                                             days=(today - since).days)))
     found.sort(key=lambda item: (SEVERITY_ORDER[item.alert.severity], item.alert.due or today, item.participant_name))
     return found

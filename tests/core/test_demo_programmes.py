@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from instructor_app.curricula.files import load_curriculum, shipped_files
+from instructor_app.participants.compliance import AlertKind
+from instructor_app.participants.lifecycle import Status
 from instructor_app.paths import DataFolder
 from instructor_app.scheduling.holidays import kyrgyz_holidays
 from instructor_app.services.programme_data import GroupFilter
@@ -40,5 +42,8 @@ def test_demo_has_a_group_of_every_programme_with_a_realistic_calendar(demo_fold
         week = ws.sessions.between(today, today + dt.timedelta(days=6))
         assert len(week) >= 4  # the Today page and the calendar have something to show
         assert len(ws.facilitators()) == 4
+        statuses = {p.status for p in ws.participants.list(today=today)}
+        assert statuses == {s.value for s in Status} - {"referred"}  # every status an intake can reach
+        assert {a.alert.kind for a in ws.alerts(today)} == set(AlertKind)  # every alert the Today page knows
     finally:
         ws.close()
