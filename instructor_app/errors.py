@@ -6,11 +6,22 @@ other exception is a bug: it is logged with its traceback and the user gets a ge
 
 from __future__ import annotations
 
-from instructor_app.i18n import N_, _
+import datetime as _dt
+
+from instructor_app.i18n import N_, _, format_date
 
 
 class Label(str):
     """A message parameter that is itself a msgid (an enum label): translated when the message is shown."""
+
+
+def _shown(value: object) -> object:
+    """Message parameters in the current language: labels translated, dates as dd.MM.yyyy."""
+    if isinstance(value, Label):
+        return _(value)
+    if isinstance(value, _dt.date):
+        return format_date(value, "short")
+    return value
 
 
 class UserError(Exception):
@@ -25,8 +36,7 @@ class UserError(Exception):
         super().__init__(self.msgid)
 
     def message(self) -> str:
-        params = {k: _(v) if isinstance(v, Label) else v for k, v in self.params.items()}
-        return _(self.msgid).format(**params)
+        return _(self.msgid).format(**{k: _shown(v) for k, v in self.params.items()})
 
     def __str__(self) -> str:  # English source text, for logs and tracebacks in tests
         return self.msgid.format(**self.params)

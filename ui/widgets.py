@@ -136,7 +136,6 @@ def dialog_frame(dialog: QDialog, intro: QLabel, form: QFormLayout, error: QLabe
     one action button (its text is set by the dialog's ``retranslate_ui``)."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     action = QPushButton()
-    action.setDefault(True)
     buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
     action.clicked.connect(on_submit)
     buttons.rejected.connect(dialog.reject)
@@ -146,6 +145,7 @@ def dialog_frame(dialog: QDialog, intro: QLabel, form: QFormLayout, error: QLabe
     layout.addWidget(error)
     layout.addWidget(buttons)
     dialog.setMinimumWidth(min_width)
+    action.setDefault(True)  # only once the button is in the dialog: earlier, Qt makes Cancel the default
     return buttons, action
 
 

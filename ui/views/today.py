@@ -1,8 +1,9 @@
-"""Today: today's sessions, the rest of this week, the centre, the facilitator pair and the sync state.
+"""Today: the alerts, today's sessions, the rest of this week, the centre, the facilitator pair and the
+sync state.
 
-The page keeps the plain ``Overview`` it was given and the sessions it read (``ws.sessions.between``
-on the worker, in ``refresh()``), and renders them again on a language change. Enter or a
-double-click on a session emits ``open_session(id)``.
+The page keeps the plain ``Overview`` it was given, the alerts (``ws.alerts``) and the sessions it read
+(``ws.sessions.between``) on the worker in ``refresh()``, and renders them again on a language change.
+Enter or a double-click on a session emits ``open_session(id)``; on an alert, ``open_participant(id)``.
 """
 
 from __future__ import annotations
@@ -13,16 +14,22 @@ from instructor_app.domain.facilitators import GENDER_LABELS, PAIR_NOTICE_TEXT
 from instructor_app.domain.regions import REGION_LABELS
 from instructor_app.i18n import N_, _, format_date, format_datetime, ngettext
 from instructor_app.services.data import Overview
+from instructor_app.services.participant_data import AlertItem
 from instructor_app.services.programme_data import SessionRow
-from ui.qt import (QAbstractItemView, QColor, QFrame, QGridLayout, QHeaderView, QLabel, QScrollArea, QTreeWidget,
-                   QTreeWidgetItem, QVBoxLayout, QWidget, Signal)
+from ui.qt import (QAbstractItemView, QColor, QFont, QFrame, QGridLayout, QHeaderView, QIcon, QLabel, QPainter,
+                   QPixmap, QRect, QScrollArea, QSize, Qt, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+                   Signal)
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
+from ui.views.alert_text import alert_text, severity_colour, severity_text
 from ui.views.calendar import (CANCELLED_COLOUR, SESSION_ID, cancelled_font, facilitators_text, group_text,
                                is_cancelled, session_text, status_text, time_range)
 from ui.widgets import MessageLabel, heading, wrapped
 
 MAX_VISIBLE_ROWS = 8
+PARTICIPANT_ID = Qt.ItemDataRole.UserRole
+TEXT_MARGIN, ROW_PADDING = 6, 3  # around a wrapped alert sentence
+WRAP = Qt.TextFlag.TextWordWrap
 
 
 def last_sync_text(overview: Overview | None) -> str:
@@ -96,9 +103,96 @@ class SessionTable(QTreeWidget):
         return [self.topLevelItem(i).data(0, SESSION_ID) for i in range(self.topLevelItemCount())]
 
 
+def severity_marker(severity: str, size: int = 12) -> QIcon:
+    """A filled dot in the severity's colour (the severity is also written next to it)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(severity_colour(severity)))
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class AlertList(QTreeWidget):
+    """Alerts one per row, most urgent first: a coloured severity marker, then the sentence (wrapped)."""
+
+    open_participant = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entries: list[AlertItem] = []
+        self.setRootIsDecorated(False)
+        self.setHeaderHidden(True)
+        self.setWordWrap(True)
+        self.setUniformRowHeights(False)
+        self.setAlternatingRowColors(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setColumnCount(2)
+        header = self.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.sectionResized.connect(self._sentence_width_changed)
+        self.itemActivated.connect(lambda item, _column: self.open_participant.emit(item.data(0, PARTICIPANT_ID)))
+
+    def show_alerts(self, items: list[AlertItem]) -> None:
+        self.entries = list(items)
+        self.clear()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for entry in self.entries:
+            severity = entry.alert.severity
+            sentence = alert_text(entry)
+            item = QTreeWidgetItem([severity_text(severity), sentence])
+            item.setData(0, PARTICIPANT_ID, entry.participant_id)
+            item.setIcon(0, severity_marker(severity))
+            item.setForeground(0, QColor(severity_colour(severity)))
+            item.setFont(0, bold)
+            item.setToolTip(1, sentence)
+            self.addTopLevelItem(item)
+        self.setVisible(bool(self.entries))
+        self._wrap_sentences(self.header().sectionSize(1))
+        self._fit_height()
+
+    def participant_ids(self) -> list[str]:
+        return [self.topLevelItem(i).data(0, PARTICIPANT_ID) for i in range(self.topLevelItemCount())]
+
+    def sentences(self) -> list[str]:
+        return [self.topLevelItem(i).text(1) for i in range(self.topLevelItemCount())]
+
+    def _sentence_width_changed(self, column: int, _old: int, new: int) -> None:
+        if column == 1:  # sectionSize() still gives the old width while this signal is emitted
+            self._wrap_sentences(new)
+            self._fit_height()
+
+    def _wrap_sentences(self, column_width: int) -> None:
+        """Row heights for the sentences wrapped to the column's width (the tree view itself sizes rows
+        for one line and would cut a long sentence)."""
+        width = max(40, column_width - 2 * TEXT_MARGIN)
+        metrics = self.fontMetrics()
+        for i in range(self.topLevelItemCount()):
+            item = self.topLevelItem(i)
+            lines = metrics.boundingRect(QRect(0, 0, width, 100000), WRAP, item.text(1)).height()
+            item.setSizeHint(1, QSize(width, lines + 2 * ROW_PADDING))
+        self.doItemsLayout()
+
+    def _fit_height(self) -> None:
+        """As tall as its rows (up to MAX_VISIBLE_ROWS, then it scrolls): the page scrolls, not the list."""
+        shown = min(self.topLevelItemCount(), MAX_VISIBLE_ROWS)
+        rows = sum(self.indexRowSizeHint(self.indexFromItem(self.topLevelItem(i))) for i in range(shown))
+        rows = rows or self.fontMetrics().height() + 8
+        height = rows + 2 * self.frameWidth() + 4
+        if height != self.height():
+            self.setFixedHeight(height)
+
+
 class TodayPage(Retranslating, QWidget):
     nav_label = N_("Today")
     open_session = Signal(str)  # a session's id
+    open_participant = Signal(str)  # a participant's id (an alert activated)
 
     def __init__(self, backend: Backend | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,11 +200,17 @@ class TodayPage(Retranslating, QWidget):
         self.overview: Overview | None = None
         self.day = dt.date.today()
         self.loaded = False  # no "no sessions" text before the sessions were read
+        self.alerts_loaded = False  # nor "no alerts" before the alerts were read
         self.title = heading(size_delta=6)
         self.date = QLabel()
         self.centre = heading(size_delta=2)
         self.region = QLabel()
         self.message = MessageLabel()
+        self.alerts_title = heading(size_delta=1)
+        self.alerts = AlertList()
+        self.alerts.open_participant.connect(self.open_participant)
+        self.alerts.hide()
+        self.alerts_empty = wrapped()
         self.today_title = heading(size_delta=1)
         self.today_sessions = SessionTable(with_day=False)
         self.today_empty = wrapped()
@@ -134,8 +234,9 @@ class TodayPage(Retranslating, QWidget):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(8)
-        for widget in (self.title, self.date, self.centre, self.region, line, self.message, self.today_title,
-                       self.today_sessions, self.today_empty, self.week_title, self.week_sessions, self.week_empty,
+        for widget in (self.title, self.date, self.centre, self.region, line, self.message, self.alerts_title,
+                       self.alerts, self.alerts_empty, self.today_title, self.today_sessions, self.today_empty,
+                       self.week_title, self.week_sessions, self.week_empty,
                        self.facilitators_title):
             layout.addWidget(widget)
         layout.addLayout(self.facilitators)
@@ -155,22 +256,28 @@ class TodayPage(Retranslating, QWidget):
         self.overview = overview
         self.retranslate_ui()
 
-    # --- sessions ---------------------------------------------------------------------------
+    # --- alerts and sessions -----------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read today's sessions and the rest of this Monday–Sunday week on the worker."""
+        """Read the alerts, today's sessions and the rest of this Monday–Sunday week on the worker."""
         if self.backend is None:
             return
         today = dt.date.today()
         sunday = today + dt.timedelta(days=6 - today.weekday())
+        self.message.clear()
+        self.backend.run_open(lambda ws: ws.alerts(today), self._alerts_loaded, self._failed, owner=self)
         self.backend.run_open(lambda ws: ws.sessions.between(today, sunday),
                               lambda rows: self._loaded(today, rows), self._failed, owner=self)
+
+    def _alerts_loaded(self, items: list[AlertItem]) -> None:
+        self.alerts_loaded = True
+        self.alerts.show_alerts(items)
+        self._empty_texts()
 
     def _loaded(self, today: dt.date, rows: list[SessionRow]) -> None:
         self.day = today
         self.loaded = True
         self.date.setText(format_date(today, "full"))
-        self.message.clear()
         self.today_sessions.show_sessions([row for row in rows if row.date == today])
         self.week_sessions.show_sessions([row for row in rows if row.date > today])
         self._empty_texts()
@@ -179,6 +286,8 @@ class TodayPage(Retranslating, QWidget):
         self.message.show_error(user_message(exc))
 
     def _empty_texts(self) -> None:
+        self.alerts_empty.setText(_("No alerts."))
+        self.alerts_empty.setVisible(self.alerts_loaded and not self.alerts.entries)
         self.today_empty.setText(_("No sessions today."))
         self.today_empty.setVisible(self.loaded and not self.today_sessions.rows)
         self.week_empty.setText(_("No more sessions this week."))
@@ -192,6 +301,8 @@ class TodayPage(Retranslating, QWidget):
         self.centre.setText(overview.centre_name if overview else "")
         self.region.setText(label(overview.region, REGION_LABELS) if overview else "")
         self.date.setText(format_date(self.day, "full"))
+        self.alerts_title.setText(_("Alerts"))
+        self.alerts.show_alerts(self.alerts.entries)
         self.today_title.setText(_("Today's sessions"))
         self.week_title.setText(_("This week"))
         for table in (self.today_sessions, self.week_sessions):
