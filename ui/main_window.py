@@ -1,8 +1,8 @@
 """The shell: navigation on the left, one page at a time, the sync state in the status bar.
 
-Pages are plain widgets listed in ``MainWindow.page_types``; each has a ``nav_label`` (marked with
-``N_``), a ``retranslate_ui()`` and, if it needs data, ``set_overview()`` / ``refresh()``. Later
-pages (groups, participants, register, reports) plug in by adding to that list.
+Pages are plain widgets listed in ``MainWindow.pages``; each has a ``nav_label`` (marked with
+``N_``), a ``retranslate_ui()`` and, if it needs data, ``set_overview()`` / ``refresh()``. Pages
+that show sessions emit ``open_session``; Today's alerts emit ``open_participant``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
 from ui.views.calendar import CalendarPage
 from ui.views.groups import GroupsPage
+from ui.views.participants import ParticipantsPage
 from ui.views.programmes import ProgrammesPage
+from ui.views.register import RegisterPage
 from ui.views.session_plan import open_session_plan
 from ui.views.settings import SettingsPage
 from ui.views.today import TodayPage, last_sync_text, pending_text
@@ -36,15 +38,19 @@ class MainWindow(Retranslating, QMainWindow):
         self.backend = backend
         self.overview: Overview | None = None
         self.today = TodayPage(backend)
+        self.participants = ParticipantsPage(backend)
+        self.register = RegisterPage(backend)
         self.groups = GroupsPage(backend)
         self.calendar = CalendarPage(backend)
         self.programmes = ProgrammesPage(backend, idle_paused=desktop.idle_paused)
         self.settings = SettingsPage(backend, desktop)
-        self.pages: list[QWidget] = [self.today, self.groups, self.calendar, self.programmes, self.settings]
+        self.pages: list[QWidget] = [self.today, self.participants, self.register, self.groups, self.calendar,
+                                     self.programmes, self.settings]
         self.overview_changed.connect(self.today.set_overview)
         self.plan_windows: list[QWidget] = []
-        for page in (self.today, self.groups, self.calendar):
+        for page in (self.today, self.participants, self.groups, self.calendar):
             page.open_session.connect(self.open_session_plan)
+        self.today.open_participant.connect(self.show_participant)
 
         self.lock_action = QAction(self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
@@ -122,6 +128,11 @@ class MainWindow(Retranslating, QMainWindow):
         window = open_session_plan(self.backend, session_id, self)
         window.finished.connect(lambda _result: self.refresh())
         self.plan_windows.append(window)
+
+    def show_participant(self, participant_id: str) -> None:
+        """From an alert: the participant's record (read first, then shown, so it is read once)."""
+        self.participants.open_participant(participant_id)
+        self.nav.setCurrentRow(self.pages.index(self.participants))
 
     def page_labels(self) -> list[str]:
         return [self.nav.item(row).text() for row in range(self.nav.count())]

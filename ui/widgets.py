@@ -70,10 +70,11 @@ def secret_fields(window: QWidget) -> list[SecretEdit]:
 
 def forget_secrets(window: QWidget) -> bool:
     """Empty the window's secret fields and close it; False (and nothing done) if it has none.
+    A window marked ``closes_on_lock`` (the partner's contact) is closed the same way.
 
     A dialog that refuses to close (a job running) is hidden: it never comes back after a lock."""
     fields = secret_fields(window)
-    if not fields:
+    if not fields and not getattr(window, "closes_on_lock", False):
         return False
     for field in fields:
         field.clear()

@@ -83,6 +83,8 @@ def settings_default() -> Settings:
 TEST_CATALOG = {
     # source: (ky, ru) — a few entries, so language switching is checked before the real catalogs land
     "Today": ("Бүгүн", "Сегодня"),
+    "Participants": ("Катышуучулар", "Участники"),
+    "Attendance": ("Катышуу", "Посещаемость"),
     "Groups": ("Топтор", "Группы"),
     "Calendar": ("Календарь", "Календарь"),
     "Programmes": ("Программалар", "Программы"),
