@@ -148,6 +148,7 @@ def shoot_programmes(folder: DataFolder, language: str) -> None:
     grab(window, "programmes", language)
     show_page(desktop, window.settings)
     grab(window, "settings", language)
+    shoot_participants(desktop, window, language)
     session_id = next(r.id for r in detail.model.rows if r.status == "planned")
     window.open_session_plan(session_id)
     settle(desktop)
@@ -161,6 +162,35 @@ def shoot_programmes(folder: DataFolder, language: str) -> None:
     plan.close()
     desktop.shutdown()
     window.close()
+
+
+def shoot_participants(desktop: DesktopApp, window, language: str) -> None:
+    """The participants page with a record open, the intake dialog (first two tabs), the register."""
+    from ui.dialogs.intake import IntakeDialog
+
+    page = window.participants
+    show_page(desktop, page)
+    model = page.table.model()
+    target = next((r for r in range(model.rowCount()) if "Эрлан" in str(model.index(r, 0).data())), 0)
+    page.table.selectRow(target)
+    settle(desktop)
+    grab(window, "participants", language)
+    dialog = IntakeDialog(desktop.backend, window)
+    dialog.full_name.setText("Эмил Кудайбергенов")
+    dialog.open()
+    settle(desktop)
+    grab(dialog, "intake-person", language, size=None)
+    dialog.tabs.setCurrentIndex(1)
+    settle(desktop)
+    grab(dialog, "intake-referral", language, size=None)
+    dialog.reject()
+    register = window.register
+    show_page(desktop, register)
+    index = register.group_combo.findText("Эркектер тобу — кечки")
+    if index >= 0:
+        register.group_combo.setCurrentIndex(index)
+    settle(desktop)
+    grab(window, "register", language)
 
 
 def shoot_wizard(folder: DataFolder, language: str) -> None:

@@ -64,7 +64,7 @@ def compliance_tooltip(state: ComplianceState) -> str:
              _("Unexcused absences not made up: {count}").format(count=state.unexcused)]
     if state.deadline is not None:
         lines.append(_("Last day to finish (protection order): {date}").format(date=format_date(state.deadline,
-                                                                                                 "medium")))
+                                                                                                 "short")))
     return "\n".join(lines)
 
 
@@ -177,12 +177,17 @@ class RegisterModel(QAbstractTableModel):
             if not 0 <= section < len(self.rows):
                 return None
             person = self.rows[section]
-            if role == Role.DisplayRole:
-                return person.full_name
+            state = person.compliance
+            if role == Role.DisplayRole:  # the state stays in sight however far the sessions scroll
+                marker = " ✓" if state.completed else " ⚠" if state.non_compliant else ""
+                return f"{person.full_name}{marker}"
             if role == Role.ToolTipRole:
-                return f"{person.full_name}\n{label(person.status, STATUS_LABELS)}"
+                return (f"{person.full_name}\n{label(person.status, STATUS_LABELS)}\n"
+                        f"{compliance_state_text(state)} · {state.attended}/{state.required}")
             if role == Role.ForegroundRole and person.status != Status.ACTIVE:
                 return QBrush(NOT_ENROLLED_TEXT)
+            if role == Role.ForegroundRole and state.non_compliant and not state.completed:
+                return QBrush(ABSENT_TEXT)
             return None
         if self.is_session_column(section):
             session = self.sessions[section]

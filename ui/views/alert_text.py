@@ -29,7 +29,7 @@ def severity_text(severity: str) -> str:
 
 
 def _date(day: dt.date | None) -> str:
-    return format_date(day, "medium") if day is not None else "—"
+    return format_date(day, "short") if day is not None else "—"
 
 
 def alert_text(item: AlertItem) -> str:

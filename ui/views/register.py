@@ -271,7 +271,7 @@ class RegisterPage(Retranslating, QWidget):
         if session.status == SessionStatus.CANCELLED:
             return _("This session was cancelled; mark attendance at its make-up.")
         return _("Session {number} is on {date}: attendance is marked on the day of the session or later.").format(
-            number=session.number, date=format_date(session.date, "medium"))
+            number=session.number, date=format_date(session.date, "short"))
 
     def _move_down(self, row: int, column: int) -> None:
         if row + 1 < self.model.rowCount():
@@ -303,7 +303,7 @@ class RegisterPage(Retranslating, QWidget):
 
     def _ask_note(self, kind: NoteKind, row: int, column: int, mark: Mark, text: str = "") -> None:
         person, session = self.model.rows[row], self.model.sessions[column]
-        what = _("session {number}, {date}").format(number=session.number, date=format_date(session.date, "medium"))
+        what = _("session {number}, {date}").format(number=session.number, date=format_date(session.date, "short"))
         if self.note_dialog is not None and is_alive(self.note_dialog):
             self.note_dialog.deleteLater()
         dialog = MarkNoteDialog(kind, person.full_name, what, text, self)
