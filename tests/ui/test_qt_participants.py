@@ -12,7 +12,7 @@ import pytest
 from qt_helpers import PASSWORD_MAN, WAIT_MS, type_text, unlock, wait_idle
 from sqlalchemy import func, select
 
-from instructor_app.i18n import _, format_date
+from instructor_app.i18n import _, format_date, ngettext
 from instructor_app.scheduling.holidays import kyrgyz_holidays
 from instructor_app.services.participant_data import IntakeDraft, PartnerDraft
 from instructor_app.services.programme_data import GroupDraft
@@ -145,7 +145,8 @@ def test_search_open_and_enrol_in_a_group(qtbot, page):
     qtbot.waitUntil(lambda: detail.detail.summary.status == "active", timeout=WAIT_MS)
     assert detail.status.text() == _("Status: {status}{group}").format(
         status=_("Attending"), group=_(", group “{group}”").format(group="Милдеттүү топ"))
-    sessions = _("{attended} / {required} sessions").format(attended=0, required=4)  # 2 individual + 2 group
+    sessions = ngettext("{attended} / {required} session", "{attended} / {required} sessions", 4).format(
+        attended=0, required=4)  # 2 individual + 2 group
     assert sessions in detail.compliance.text()
     assert detail.sessions.rowCount() == 2 and detail.sessions.index(0, 5).data() == "—"
     assert detail.enrolments.count() == 1 and "Милдеттүү топ" in detail.enrolments.item(0).text()
@@ -180,7 +181,8 @@ def test_search_open_and_enrol_in_a_group(qtbot, page):
     qtbot.waitUntil(lambda: detail.detail.marks.get(first.id) == "present", timeout=WAIT_MS)
     row = detail.sessions.rows.index(next(r for r in detail.sessions.rows if r.id == first.id))
     assert detail.sessions.index(row, 5).data() == _("Present")
-    assert _("{attended} / {required} sessions").format(attended=1, required=4) in detail.compliance.text()
+    assert ngettext("{attended} / {required} session", "{attended} / {required} sessions", 4).format(
+        attended=1, required=4) in detail.compliance.text()
 
     switch_language("ru")  # the open record follows the language
     QApplication.processEvents()

@@ -244,7 +244,8 @@ class IntakeDialog(Retranslating, QDialog):
             label.setText(_(LABELS[name]))
         for name in ("document_date", "order_issued_on", "order_ends_on", "contract_signed_on"):
             getattr(self, name).check.setText(_(LABELS[name]))
-        self.partner_safe.setText(_(LABELS["partner_safe"]))
+        safe = LABELS["partner_safe"]
+        self.partner_safe.setText(_(safe))
         for combo in (self.gender, self.language, self.component, self.referral_source):
             combo.setPlaceholderText(_("— choose —"))
         fill_combo(self.gender, [(_(text), key.value) for key, text in GENDER_LABELS.items()])
