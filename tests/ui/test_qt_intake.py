@@ -13,7 +13,7 @@ from instructor_app.participants.lifecycle import STATUS_LABELS, Status
 from instructor_app.services.participant_data import IntakeDraft
 from ui.dialogs.intake import IntakeDialog
 from ui.dialogs.new_group import to_date, to_qdate
-from ui.qt import QDialog, Qt
+from ui.qt import QDialog, QPoint, Qt
 
 TODAY = dt.date.today()
 NAME = "Алмаз Бекмуратов"
@@ -163,7 +163,8 @@ def test_the_same_name_and_birth_date_asks_before_registering_another_person(qtb
     assert dialog.tabs.currentIndex() == 0
     assert dialog.not_duplicate.isVisible() and dialog.open_existing.isVisible()
     assert not dialog.not_duplicate.isChecked()
-    qtbot.mouseClick(dialog.not_duplicate, Qt.MouseButton.LeftButton)
+    box = dialog.not_duplicate  # click its box, not the empty end of a wide row
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
     assert dialog.not_duplicate.isChecked()
     press_ok(qtbot, desktop, dialog)
     assert not dialog.isVisible() and dialog.created is not None and dialog.created.id != first.id

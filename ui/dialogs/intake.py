@@ -205,7 +205,7 @@ class IntakeDialog(Retranslating, QDialog):
         self.open_existing.clicked.connect(self._open_existing)
         self.retranslate_ui()
         self.screening.setCurrentIndex(self.screening.findData(Screening.NOT_DONE.value))
-        self.resize(720, 560)
+        self.resize(960, 560)  # the four tab names in full, in both languages
 
     def _add_tab(self, names: tuple[str, ...]) -> None:
         form = QFormLayout()

@@ -5,6 +5,8 @@ own dialog, read only when opened."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from instructor_app.curricula.model import COMPONENT_LABELS, SESSION_KIND_LABELS
 from instructor_app.domain.facilitators import GENDER_LABELS
 from instructor_app.i18n import N_, _, format_date, ngettext
@@ -206,10 +208,15 @@ class ParticipantDetailPanel(Retranslating, QWidget):
             lines.append(_("Every required session is attended."))
         else:
             planned = {s.template_key: s for s in detail.sessions if s.status != SessionStatus.CANCELLED}
-            missing = [_("{kind} {number}").format(kind=label(planned[k].kind, SESSION_KIND_LABELS),
-                                                   number=planned[k].number)
-                       for k in state.missing_keys if k in planned]
+            today = dt.date.today()
+            missed = [k for k in state.missing_keys if k in planned and planned[k].date < today]
+            coming = sum(1 for k in state.missing_keys if k in planned and planned[k].date >= today)
             unplanned = sum(1 for k in state.missing_keys if k not in planned)
+            missing = [_("{kind} {number}").format(kind=label(planned[k].kind, SESSION_KIND_LABELS),
+                                                   number=planned[k].number) for k in missed]
+            if coming:
+                missing.append(ngettext("{count} session still to come", "{count} sessions still to come",
+                                        coming).format(count=coming))
             if unplanned:
                 missing.append(ngettext("{count} session not planned yet", "{count} sessions not planned yet",
                                         unplanned).format(count=unplanned))
