@@ -10,7 +10,8 @@ import pytest
 from instructor_app import errors
 from instructor_app.participants.compliance import (AlertKind, ComplianceInput, FollowUpFact, Mark, SessionFact,
                                                     Severity, add_months, evaluate, follow_up_alerts, follow_up_dates)
-from instructor_app.participants.lifecycle import ALLOWED, FINAL, Status, check_transition
+from instructor_app.i18n import _
+from instructor_app.participants.lifecycle import ALLOWED, FINAL, STATUS_LABELS, Status, check_transition
 from instructor_app.participants.rules import compliance_rules
 from instructor_app.scheduling.holidays import kyrgyz_holidays
 
@@ -41,7 +42,8 @@ def test_refused_transitions_name_both_statuses(current: str, target: str) -> No
     with pytest.raises(errors.InvalidInput) as caught:
         check_transition(current, target)
     assert caught.value.field == "status"
-    assert "“" in caught.value.message()
+    message = caught.value.message()  # both statuses named, in the user's language
+    assert _(STATUS_LABELS[Status(current)]) in message and _(STATUS_LABELS[Status(target)]) in message
 
 
 def test_every_status_is_covered_and_final_ones_are_final() -> None:
