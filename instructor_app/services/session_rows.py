@@ -13,6 +13,7 @@ from instructor_app.scheduling.rules import end_time
 from instructor_app.services.curricula import CurriculumStore
 from instructor_app.services.programme_data import FacilitatorOption, SessionRow
 from instructor_app.storage.models import Facilitator
+from instructor_app.storage.participant_models import Participant
 from instructor_app.storage.programme_models import ProgrammeGroup, ProgrammeSession
 
 
@@ -43,6 +44,9 @@ def session_rows(session: Session, curricula: CurriculumStore, rows: Sequence[Pr
     group_ids = {r.group_id for r in rows if r.group_id}
     groups = {g.id: g for g in session.scalars(select(ProgrammeGroup).where(ProgrammeGroup.id.in_(group_ids)))} \
         if group_ids else {}
+    person_ids = {r.participant_id for r in rows if r.participant_id and not r.group_id}
+    languages = dict(session.execute(select(Participant.id, Participant.language)
+                                     .where(Participant.id.in_(person_ids))).all()) if person_ids else {}
     replaced_ids = {r.replaces_session_id for r in rows if r.replaces_session_id}
     replaced = {s.id: s for s in session.scalars(select(ProgrammeSession).where(ProgrammeSession.id.in_(replaced_ids)))} \
         if replaced_ids else {}
@@ -62,7 +66,7 @@ def session_rows(session: Session, curricula: CurriculumStore, rows: Sequence[Pr
             second=names.option(row.co_facilitator_id) if row.co_facilitator_id else None,
             cover_reason=row.cover_reason, is_makeup=row.is_makeup,
             replaces_number=kind_number(curricula, session, original) if original else None,
-            language=group.language if group else "ky", held_on=row.held_on, actual_start=row.actual_start,
+            language=group.language if group else languages.get(row.participant_id, "ky"), held_on=row.held_on, actual_start=row.actual_start,
             actual_end=row.actual_end, notes=row.notes,
         ))
     return found

@@ -122,7 +122,7 @@ def test_refusal_opens_an_art72_case_that_alerts_until_sent(ws: OpenWorkspace) -
 
 def test_completion_schedules_follow_ups_that_become_overdue(ws: OpenWorkspace) -> None:
     mandatory = group(ws, "tcp-mandatory", weekday=0)
-    person = ws.participants.create(intake(), TODAY)
+    person = ws.participants.create(intake(language="ru"), TODAY)
     ws.attendance.enrol(person.id, mandatory.group.id, TODAY, TODAY)
     later = TODAY + dt.timedelta(days=8)
     for row in mandatory.sessions:
@@ -134,6 +134,7 @@ def test_completion_schedules_follow_ups_that_become_overdue(ws: OpenWorkspace) 
     for key, day in (("i1", TODAY + dt.timedelta(days=1)), ("i2", TODAY + dt.timedelta(days=8))):
         individual = ws.sessions.schedule_individual(version.id, key, person.id, day, "09:00", man.id, None, "5",
                                                      TODAY)
+        assert individual.language == "ru" and individual.kind == "individual"  # the participant's language
         ws.attendance.record(person.id, individual.id, "present", later)
     ws.participants.change_status(person.id, "completed", "", later)
     detail = ws.participants.detail(person.id, later)
