@@ -62,9 +62,10 @@ def create_demo(workspace: Workspace, password: str, language: str = "ky",
     opened, result = workspace.set_up(request)
     today = today or dt.date.today()
     add_demo_programmes(opened, today)
-    from instructor_app.demo_participants import add_demo_participants, add_past_mandatory_group
+    from instructor_app.demo_participants import add_demo_assessments, add_demo_participants, add_past_mandatory_group
 
     add_demo_participants(opened, today, add_past_mandatory_group(opened, today))
+    add_demo_assessments(opened, today)
     return opened, result
 
 

@@ -159,3 +159,59 @@ def add_past_mandatory_group(ws: OpenWorkspace, today: dt.date) -> str:
     for row in detail.sessions:
         ws.sessions.mark_held(row.id, row.date, row.start_time, row.end_time, man.id, woman.id, "", today)
     return name
+
+
+def _answers(instrument, rng: random.Random, progress: float, violence: str = "0") -> dict[str, str]:  # noqa: ANN001
+    """Plausible answers: ``progress`` 0 (intake) … 1 (programme end) moves agreement the good way."""
+    found = {}
+    for item in instrument.items:
+        if item.type == "likert5":
+            good = 2 + round(progress * 2) + rng.choice((0, 0, 1, -1))
+            good = min(5, max(1, good))
+            found[item.key] = str(6 - good if item.reverse else good)
+        elif item.type == "frequency":
+            found[item.key] = violence if item.compare_key else str(rng.choice((0, 1)))
+        elif item.type == "yes_no":
+            found[item.key] = rng.choice(("0", "1"))
+        elif item.type == "number":
+            found[item.key] = str(int(item.min or 0))
+    return found
+
+
+def add_demo_assessments(ws: OpenWorkspace, today: dt.date) -> None:
+    """Self-assessments at several time points, partner reports (one contradicting the participant),
+    session checklists and an ODARA in the high bins, so charts and flags show something real."""
+    rng = random.Random(7)
+    instruments = {s.key: s.instrument for s in ws.instruments.list() if s.latest}
+    people = {p.full_name: p for p in ws.participants.list(today=today)}
+    own = instruments["participant-self-assessment"]
+    plans = {  # name: [(time point, progress, the participant's own violence answer, days ago)]
+        "Азамат Осмонов": [("intake", 0.0, "1", 80), ("mid", 0.6, "0", 10)],
+        "Дастан Мамытов": [("intake", 0.1, "2", 80), ("mid", 0.4, "0", 12)],
+        "Бекжан Турдубаев": [("intake", 0.2, "1", 80), ("mid", 0.7, "0", 11)],
+        "Айгүл Исакова": [("intake", 0.1, "1", 50), ("mid", 0.8, "0", 5)],
+        "Адилет Жумалиев": [("intake", 0.0, "2", 360), ("end", 0.9, "0", 340)],
+        "Улан Бакиров": [("intake", 0.2, "1", 30)],
+    }
+    for name, points in plans.items():
+        person = people[name]
+        for time_point, progress, violence, days_ago in points:
+            state = ws.instruments.start(person.id, own.id, time_point, "kiosk", today - dt.timedelta(days=days_ago))
+            for key, value in _answers(own, rng, progress, violence).items():
+                ws.instruments.answer(state.id, key, value)
+            ws.instruments.finish(state.id)
+    partial = ws.instruments.start(people["Бермет Кочкорова"].id, own.id, "intake", "kiosk", today)
+    for key, value in list(_answers(own, rng, 0.1).items())[:5]:  # the laptop was taken back half-way
+        ws.instruments.answer(partial.id, key, value)
+    partner = instruments["partner-feedback"]
+    for name, time_point, violence in (("Азамат Осмонов", "mid", "0"), ("Дастан Мамытов", "mid", "3"),
+                                       ("Адилет Жумалиев", "end", "0")):
+        answers = _answers(partner, rng, 0.5, violence)
+        ws.instruments.partner_report(people[name].id, time_point, "phone", today - dt.timedelta(days=3), answers,
+                                      today)
+    odara = instruments["odara"]
+    for name, yes in (("Эрлан Жээнбеков", 6), ("Азамат Осмонов", 2)):
+        state = ws.instruments.start(people[name].id, odara.id, "intake", "facilitator", today - dt.timedelta(days=70))
+        for index, item in enumerate(odara.items):
+            ws.instruments.answer(state.id, item.key, "1" if index < yes else "0")
+        ws.instruments.finish(state.id)

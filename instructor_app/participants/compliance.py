@@ -42,6 +42,7 @@ class AlertKind(StrEnum):
     FOLLOW_UP_DUE = "follow_up_due"
     FOLLOW_UP_OVERDUE = "follow_up_overdue"
     INTAKE_INCOMPLETE = "intake_incomplete"
+    HIGH_RISK = "high_risk"
 
 
 class Severity(StrEnum):

@@ -25,7 +25,7 @@ WATCHED = (Status.INTAKE, Status.ACTIVE, Status.SUSPENDED, Status.REFUSED, Statu
 
 
 def alerts(db: Database, actor_id: str, curricula: CurriculumStore, holidays: HolidayCalendar,
-           rules: RuleParameters, today: dt.date) -> list[AlertItem]:
+           rules: RuleParameters, today: dt.date, high_risk: dict[str, str] | None = None) -> list[AlertItem]:
     found: list[AlertItem] = []
     with db.session(actor_id) as session:
         people = session.scalars(select(Participant).where(Participant.deleted_at.is_(None),
@@ -64,5 +64,9 @@ def alerts(db: Database, actor_id: str, curricula: CurriculumStore, holidays: Ho
                 found.append(AlertItem(str(person.id), person.full_name,
                                        Alert(AlertKind.INTAKE_INCOMPLETE, Severity.NOTICE, due=since,
                                              days=(today - since).days)))
+        for person in people:
+            if str(person.id) in (high_risk or {}) and person.status in (Status.INTAKE, Status.ACTIVE,
+                                                                          Status.SUSPENDED):
+                found.append(AlertItem(str(person.id), person.full_name, Alert(AlertKind.HIGH_RISK, Severity.URGENT)))
     found.sort(key=lambda item: (SEVERITY_ORDER[item.alert.severity], item.alert.due or today, item.participant_name))
     return found

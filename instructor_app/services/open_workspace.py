@@ -32,6 +32,7 @@ from instructor_app.storage.models import SYNCED_TABLES, AccessLog, Centre, Chan
 if TYPE_CHECKING:
     from instructor_app.services.attendance import AttendanceService
     from instructor_app.services.curricula import CurriculumStore
+    from instructor_app.services.instruments import InstrumentService
     from instructor_app.services.participant_data import AlertItem
     from instructor_app.services.participants import ParticipantService
     from instructor_app.services.groups import GroupService
@@ -52,6 +53,7 @@ class OpenWorkspace:
         self._lock = lock  # held until close(): no other process may open or replace the data
         self._programmes: tuple | None = None
         self._participants: tuple | None = None
+        self._instruments: InstrumentService | None = None
 
     # --- programmes ---------------------------------------------------------------------------
 
@@ -83,6 +85,14 @@ class OpenWorkspace:
         return self._participants
 
     @property
+    def instruments(self) -> InstrumentService:
+        if self._instruments is None:
+            from instructor_app.services.instruments import InstrumentService
+
+            self._instruments = InstrumentService(self.db, self.actor.id)
+        return self._instruments
+
+    @property
     def participants(self) -> ParticipantService:
         return self._participant_services()[0]
 
@@ -95,7 +105,8 @@ class OpenWorkspace:
         from instructor_app.services.alerts import alerts
 
         curricula, groups, _sessions = self._programme_services()
-        return alerts(self.db, self.actor.id, curricula, groups.holidays, compliance_rules(), today)
+        return alerts(self.db, self.actor.id, curricula, groups.holidays, compliance_rules(), today,
+                      self.instruments.high_risk_participants())
 
     @property
     def curricula(self) -> CurriculumStore:
@@ -179,6 +190,18 @@ class OpenWorkspace:
         with storage_errors(self.folder.root):
             keystore.save(self.folder.keystore)
         self.record_access("password_changed")
+
+    def verify_facilitator(self, password: str) -> bool:
+        """Whether ``password`` is a facilitator's password here (ends kiosk mode; opens nothing)."""
+        keystore = Keystore.load(self.folder.keystore)
+        for account in keystore.accounts:  # not the recovery key: it is kept on paper, away from the room
+            try:
+                keystore.unlock(account.id, password)
+                return True
+            except UnwrapFailed:
+                continue
+        self.record_access("kiosk_exit_refused")
+        return False
 
     # --- backups and checks -------------------------------------------------------------------
 

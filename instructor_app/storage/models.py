@@ -141,6 +141,7 @@ class AccessLog(Base):
 # Every model module registers its tables on Base before the list below is built.
 from instructor_app.storage import programme_models as _programme_models  # noqa: E402,F401
 from instructor_app.storage import participant_models as _participant_models  # noqa: E402,F401
+from instructor_app.storage import instrument_models as _instrument_models  # noqa: E402,F401
 
 SYNCED_TABLES = tuple(
     mapper.class_ for mapper in Base.registry.mappers if issubclass(mapper.class_, SyncedRecord)

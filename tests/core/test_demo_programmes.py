@@ -45,5 +45,13 @@ def test_demo_has_a_group_of_every_programme_with_a_realistic_calendar(demo_fold
         statuses = {p.status for p in ws.participants.list(today=today)}
         assert statuses == {s.value for s in Status} - {"referred"}  # every status an intake can reach
         assert {a.alert.kind for a in ws.alerts(today)} == set(AlertKind)  # every alert the Today page knows
+        people = {p.full_name: p.id for p in ws.participants.list(today=today)}
+        rows = ws.instruments.results(people["Азамат Осмонов"]).rows
+        points = [r.time_point for r in rows if r.instrument_key == "participant-self-assessment"]
+        assert points == ["intake", "mid"] and all(r.scores.complete for r in rows)
+        flagged = [r for r in ws.instruments.partner_rows(people["Дастан Мамытов"]) if r.contradictions]
+        assert flagged and flagged[0].contradictions[0].participant_value == "0"
+        [partial] = ws.instruments.results(people["Бермет Кочкорова"]).rows
+        assert not partial.scores.complete and partial.scores.total is None
     finally:
         ws.close()

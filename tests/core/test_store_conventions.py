@@ -22,6 +22,7 @@ from instructor_app.storage.changelog import HardDeleteRefused, soft_delete
 from instructor_app.storage.crypto import new_data_key
 from instructor_app.storage.database import Database
 from instructor_app.storage.models import SYNCED_TABLES, Centre, ChangeLog, Facilitator, SyncedRecord
+from instructor_app.storage.instrument_models import Answer, InstrumentVersion, PartnerAnswer, PartnerReport, Response
 from instructor_app.storage.participant_models import (Art72Case, Attendance, Enrolment, FollowUpMeeting, Participant,
                                                        PartnerContact, Referral, StatusChange)
 from instructor_app.storage.programme_models import CurriculumVersion, ProgrammeGroup, ProgrammeSession, ScheduleChange
@@ -84,6 +85,21 @@ def _participant(db: Database) -> uuid.UUID:
                                 status="intake"))
 
 
+def _instrument(db: Database) -> uuid.UUID:
+    return _add(db, InstrumentVersion(instrument_key=f"t-{uuid.uuid4().hex[:8]}", version=1, kind="questionnaire",
+                                      respondent="participant", document="{}", sha256="0" * 64, origin="imported"))
+
+
+def _response(db: Database) -> Response:
+    return Response(participant_id=_participant(db), instrument_version_id=_instrument(db), time_point="intake",
+                    mode="kiosk", answered_on=dt.date(2026, 3, 2))
+
+
+def _report(db: Database) -> PartnerReport:
+    return PartnerReport(participant_id=_participant(db), instrument_version_id=_instrument(db), time_point="intake",
+                         contact_mode="phone", contacted_on=dt.date(2026, 3, 2))
+
+
 # One way to make a valid record of each synced table (a new synced table must be added here).
 FACTORIES: dict[type, Callable[[Database], SyncedRecord]] = {
     Centre: lambda db: Centre(name="Талас борбору", region="talas"),
@@ -108,6 +124,12 @@ FACTORIES: dict[type, Callable[[Database], SyncedRecord]] = {
     Art72Case: lambda db: Art72Case(participant_id=_participant(db), refused_on=dt.date(2026, 3, 3),
                                     how_expressed="verbal", witnesses="Инструктор"),
     FollowUpMeeting: lambda db: FollowUpMeeting(participant_id=_participant(db), number=1, due_on=dt.date(2026, 6, 3)),
+    InstrumentVersion: lambda db: InstrumentVersion(instrument_key="t", version=1, kind="risk", respondent="facilitator",
+                                                    document="{}", sha256="1" * 64, origin="shipped"),
+    Response: _response,
+    Answer: lambda db: Answer(response_id=_add(db, _response(db)), item_key="calm", value="4"),
+    PartnerReport: _report,
+    PartnerAnswer: lambda db: PartnerAnswer(report_id=_add(db, _report(db)), item_key="hit", value="0"),
     ScheduleChange: lambda db: ScheduleChange(session_id=_add(db, _session_row(db)), change="postponed",
                                               old_date=dt.date(2026, 12, 2), new_date=dt.date(2026, 12, 9),
                                               reason="Инструктор ооруп калды"),
@@ -129,6 +151,11 @@ EDITS: dict[type, Callable[[SyncedRecord, int], None]] = {
     Attendance: lambda r, i: setattr(r, "concern_note", f"Эскертүү {i}"),
     Art72Case: lambda r, i: setattr(r, "details", f"Маалымат {i}"),
     FollowUpMeeting: lambda r, i: setattr(r, "notes", f"Эскертүү {i}"),
+    InstrumentVersion: lambda r, i: setattr(r, "file_name", f"t-{i}.yaml"),
+    Response: lambda r, i: setattr(r, "time_point", "mid" if i % 2 else "end"),
+    Answer: lambda r, i: setattr(r, "value", str(i % 5 + 1)),
+    PartnerReport: lambda r, i: setattr(r, "contact_mode", "phone" if i % 2 else "in_person"),
+    PartnerAnswer: lambda r, i: setattr(r, "value", str(i % 5)),
 }
 
 

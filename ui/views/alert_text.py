@@ -72,6 +72,9 @@ def alert_text(item: AlertItem) -> str:
     elif kind == AlertKind.INTAKE_INCOMPLETE:
         text = ngettext("{name}: intake not finished for {days} day: screening or contract missing.",
                         "{name}: intake not finished for {days} days: screening or contract missing.", days)
+    elif kind == AlertKind.HIGH_RISK:
+        text = _("{name}: the latest risk assessment places the participant in a high-risk category; review "
+                 "the safety plan and inform the curator.")
     else:  # a kind added to the engine later: still shown, never dropped
         return f"{name}: {kind}"
     return text.format(name=name, date=date, days=days, count=count)

@@ -1,0 +1,1 @@
+"""Questionnaires, checklists and risk tools as data: ``resources/instruments``, their schema, scoring."""
