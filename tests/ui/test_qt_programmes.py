@@ -165,3 +165,25 @@ def test_language_switch_retranslates_the_list_and_outline(qtbot, page, monkeypa
     assert page.title.text() == _("Programmes")
     assert page.outline_title.text() == "Пилотная короткая программа"  # the texts follow until a choice is made
     assert page.content_language.currentData() == "ru"
+
+
+def test_a_questionnaire_file_is_imported_and_a_broken_one_refused(qtbot, set_up_workspace, desktop_factory,
+                                                                    monkeypatch, tmp_path):
+    workspace, _key = set_up_workspace
+    desktop = desktop_factory(workspace)
+    unlock(qtbot, desktop, PASSWORD_MAN)
+    window = desktop.main_window
+    window.nav.setCurrentRow(window.pages.index(window.programmes))
+    wait_idle(qtbot, desktop)
+    page = window.programmes
+    source = Path(__file__).parents[1] / "core" / "data" / "pilot-instrument.yaml"
+    broken = tmp_path / "pilot-instrument-broken.yaml"
+    broken.write_text(source.read_text(encoding="utf-8").replace("type: frequency", "type: slider"), encoding="utf-8")
+    for path in (broken, source):
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, p=path, **k: (str(p), "")))
+        qtbot.mouseClick(page.instrument_button, Qt.MouseButton.LeftButton)
+        wait_idle(qtbot, desktop)
+        if path is broken:
+            assert "pilot-instrument-broken.yaml" in page.message.text() and "slider" in page.message.text()
+    assert page.message.text() == _("Imported: {title}, version {version}").format(title="Кыска сурамжылоо",
+                                                                                   version=1)

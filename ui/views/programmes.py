@@ -57,6 +57,8 @@ class ProgrammesPage(Retranslating, QWidget):
         self.versions_note = wrapped()
         self.import_button = QPushButton()
         self.import_button.clicked.connect(self.import_curriculum)
+        self.instrument_button = QPushButton()
+        self.instrument_button.clicked.connect(self.import_instrument)
         self.message = MessageLabel()
 
         self.model = CurriculaModel(self)
@@ -125,6 +127,7 @@ class ProgrammesPage(Retranslating, QWidget):
         layout.addWidget(self.versions_note)
         actions = QHBoxLayout()
         actions.addWidget(self.import_button)
+        actions.addWidget(self.instrument_button)
         actions.addStretch(1)
         layout.addLayout(actions)
         layout.addWidget(self.message)
@@ -137,6 +140,9 @@ class ProgrammesPage(Retranslating, QWidget):
             "Each programme can have several versions. A group keeps the version it started with, to its "
             "end; new groups use the newest version. Older versions stay here for the groups that use them."))
         self.import_button.setText(_("&Import curriculum file…"))
+        self.instrument_button.setText(_("Import &questionnaire file…"))
+        self.instrument_button.setToolTip(_("Add a questionnaire, checklist or risk tool (or a new version of one) "
+                                            "from an instrument file"))
         self.import_button.setToolTip(_("Add a new programme or a new version of one from a curriculum file "
                                         "(YAML). The file is checked completely before anything is stored."))
         self.content_label.setText(_("Texts in:"))
@@ -255,6 +261,29 @@ class ProgrammesPage(Retranslating, QWidget):
         if job is None:
             self.import_button.setEnabled(True)
             self.message.clear()
+
+    def import_instrument(self) -> None:
+        with self.idle_paused():
+            path, _filter = QFileDialog.getOpenFileName(self, _("Import a questionnaire file"), str(Path.home()),
+                                                        _(CURRICULUM_FILTER))
+        if not path or self.backend.is_locked:
+            return
+        self.instrument_button.setEnabled(False)
+        self.message.show_note(_("Checking and importing {name}…").format(name=Path(path).name))
+        job = self.backend.run_open(lambda ws: ws.instruments.import_file(Path(path)), self._instrument_imported,
+                                    self._instrument_failed, owner=self)
+        if job is None:
+            self.instrument_button.setEnabled(True)
+            self.message.clear()
+
+    def _instrument_imported(self, summary) -> None:  # noqa: ANN001 - InstrumentSummary
+        self.instrument_button.setEnabled(True)
+        self.message.show_info(_("Imported: {title}, version {version}").format(
+            title=summary.instrument.title.get(current_language()), version=summary.version))
+
+    def _instrument_failed(self, exc: BaseException) -> None:
+        self.instrument_button.setEnabled(True)
+        self.message.show_error(user_message(exc))
 
     def _imported(self, summary: CurriculumSummary) -> None:
         self.import_button.setEnabled(True)
