@@ -8,6 +8,7 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -31,9 +32,10 @@ SELF_ASSESSMENT = "participant-self-assessment"
 
 
 class InstrumentService:
-    def __init__(self, db: Database, actor_id: str) -> None:
+    def __init__(self, db: Database, actor_id: str, audit: Callable[[str, str], None] | None = None) -> None:
         self.db = db
         self.actor_id = actor_id
+        self._audit = audit or (lambda _event, _detail: None)
         self._parsed: dict[uuid.UUID, Instrument] = {}
         self._checked = False
 
@@ -221,11 +223,15 @@ class InstrumentService:
             pid = uuid.UUID(participant_id)
             reports = session.scalars(select(PartnerReport).where(PartnerReport.participant_id == pid)
                                       .order_by(PartnerReport.contacted_on)).all()
-            return self._partner_rows(session, pid, reports)
+            rows = self._partner_rows(session, pid, reports)
+        self._audit("partner_reports_opened", participant_id)
+        return rows
 
     def _partner_rows(self, session: Session, pid: uuid.UUID, reports) -> list[PartnerRow]:  # noqa: ANN001
-        own = {}
-        for response in session.scalars(select(Response).where(Response.participant_id == pid)):
+        own = {}  # per time point the latest self-assessment, a complete one before a partial one
+        for response in session.scalars(select(Response).where(Response.participant_id == pid)
+                                        .order_by(Response.completed_at.is_not(None), Response.answered_on,
+                                                  Response.created_at)):
             instrument = self._instrument(session, response.instrument_version_id)
             if instrument.id == SELF_ASSESSMENT:
                 own[response.time_point] = (instrument, self._answers(session, Answer, Answer.response_id, response.id))

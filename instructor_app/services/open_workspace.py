@@ -89,7 +89,7 @@ class OpenWorkspace:
         if self._instruments is None:
             from instructor_app.services.instruments import InstrumentService
 
-            self._instruments = InstrumentService(self.db, self.actor.id)
+            self._instruments = InstrumentService(self.db, self.actor.id, self.record_access)
         return self._instruments
 
     @property

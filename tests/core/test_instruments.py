@@ -8,12 +8,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from instructor_app import errors
 from instructor_app.instruments.files import InstrumentInvalid, load_instrument, shipped_files
 from instructor_app.instruments.model import score
 from instructor_app.services.open_workspace import OpenWorkspace
 from instructor_app.services.participant_data import IntakeDraft
+from instructor_app.storage.models import AccessLog
 
 from .conftest import Installed
 
@@ -141,5 +143,9 @@ def test_partner_report_contradicting_the_participant_is_flagged(ws: OpenWorkspa
     assert quiet.contradictions == ()
     with pytest.raises(errors.InvalidInput):
         ws.instruments.partner_report(person, "end", "letter", TODAY, calm, TODAY)
-    # the participant's own results never carry the partner's reports
+    # the participant's own results never carry the partner's reports; reading those is audited
     assert all(r.instrument.respondent != "partner" for r in ws.instruments.results(person).rows)
+    assert len(ws.instruments.partner_rows(person)) == 2
+    with ws.db.session() as session:
+        events = session.scalars(select(AccessLog.event).where(AccessLog.detail == person)).all()
+    assert events == ["partner_reports_opened"]
