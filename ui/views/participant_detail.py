@@ -1,7 +1,7 @@
 """One participant's record: the facts of the intake and referral, compliance, the sessions expected
 of them with their marks, the history (groups, status changes), art. 72 cases and follow-up
-meetings, and the actions on the record. The partner's contact is never shown here: it has its
-own dialog, read only when opened."""
+meetings, the questionnaires (``ui.views.results``), and the actions on the record. The partner's
+contact is never shown here: it has its own dialog, read only when opened."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from ui.qt import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLi
                    QTabWidget, Qt, QVBoxLayout, QWidget, Signal)
 from ui.tasks import Backend
 from ui.translator import Retranslating
+from ui.views.results import ResultsPanel
 from ui.widgets import MessageLabel, heading, wrapped
 
 ACTIONS = {  # button key → dialog
@@ -73,8 +74,9 @@ class ParticipantDetailPanel(Retranslating, QWidget):
         self.enrolments, self.history, self.cases, self.follow_ups = (QListWidget() for _ in range(4))
         for widget in (self.enrolments, self.history, self.cases, self.follow_ups):
             widget.setWordWrap(True)
+        self.results = ResultsPanel(backend)  # loads when its tab is shown
         self.tabs = QTabWidget()
-        for widget in (self.table, self.enrolments, self.history, self.cases, self.follow_ups):
+        for widget in (self.table, self.enrolments, self.history, self.cases, self.follow_ups, self.results):
             self.tabs.addTab(widget, "")
         columns = QHBoxLayout()
         columns.addWidget(self.facts, 3, Qt.AlignmentFlag.AlignTop)
@@ -93,6 +95,7 @@ class ParticipantDetailPanel(Retranslating, QWidget):
     def set_detail(self, detail: ParticipantDetail | None) -> None:
         self.detail = detail
         self.sessions.set_sessions(detail.sessions if detail else (), detail.marks if detail else {})
+        self.results.set_participant(detail.summary if detail else None)
         self.retranslate_ui()
 
     # --- actions ----------------------------------------------------------------------------
@@ -137,7 +140,8 @@ class ParticipantDetailPanel(Retranslating, QWidget):
                  "individual": _("Individual session…"), "partner": _("Partner contact…")}
         for key, button in self.buttons.items():
             button.setText(texts[key])
-        for n, text in enumerate((_("Sessions"), _("Groups"), _("Status history"), _("Art. 72"), _("Follow-up"))):
+        for n, text in enumerate((_("Sessions"), _("Groups"), _("Status history"), _("Art. 72"), _("Follow-up"),
+                                  _("Questionnaires"))):
             self.tabs.setTabText(n, text)
         self.sessions.retranslate()
         self._update_buttons()
