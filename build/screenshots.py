@@ -191,6 +191,50 @@ def shoot_participants(desktop: DesktopApp, window, language: str) -> None:
         register.group_combo.setCurrentIndex(index)
     settle(desktop)
     grab(window, "register", language)
+    shoot_assessments(desktop, window, language)
+
+
+def shoot_assessments(desktop: DesktopApp, window, language: str) -> None:
+    """The results chart of a participant, the partner form and a kiosk question (Russian-speaking participant)."""
+    from ui.dialogs.partner_feedback import PartnerFeedbackDialog
+    from ui.views.kiosk import start_kiosk
+
+    page = window.participants
+    show_page(desktop, page)
+    model = page.table.model()
+    for name in ("Азамат Осмонов", "Мирлан Абдыкеримов"):
+        row = next(r for r in range(model.rowCount()) if name in str(model.index(r, 0).data()))
+        page.table.selectRow(row)
+        settle(desktop)
+        if name == "Азамат Осмонов":
+            from ui.qt import QScrollArea
+            from ui.views.results import ResultsPanel
+
+            summary = next(p for p in model.rows if p.full_name == name)
+            panel = ResultsPanel(desktop.backend)  # on its own, tall enough to show the chart
+            panel.resize(1180, 1400)
+            panel.set_participant(summary)
+            panel.refresh()
+            settle(desktop)
+            panel.show()
+            settle(desktop)
+            grab(panel, "results", language, size=QSize(1180, 1400))
+            panel.close()
+            if summary is not None:
+                dialog = PartnerFeedbackDialog(desktop.backend, summary, "mid", window)
+                dialog.open()
+                settle(desktop)
+                grab(dialog, "partner-feedback", language, size=QSize(760, 700))
+                dialog.reject()
+        else:
+            summary = next(p for p in model.rows if p.full_name == name)
+            kiosk = start_kiosk(desktop.backend, summary.id, "participant-self-assessment", "intake", window)
+            settle(desktop)
+            kiosk.start_button.click()
+            settle(desktop)
+            grab(kiosk, "kiosk-question", language)
+            kiosk._leave()
+            settle(desktop)
 
 
 def shoot_wizard(folder: DataFolder, language: str) -> None:

@@ -267,7 +267,8 @@ class ResultsPanel(Retranslating, QWidget):
             category = scores.category.title.get(ui) if scores.category else ""
             cells = (row.instrument.title.get(ui), time_point_text(row.time_point),
                      format_date(row.answered_on, "short"), _("complete") if scores.complete else _("partial"),
-                     number(scores.total), category)
+                     # a questionnaire's grand total mixes scales: only a risk tool's total means something
+                     number(scores.total) if row.instrument.kind == "risk" else "", category)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if column == 3 and not scores.complete:
