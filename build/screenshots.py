@@ -207,7 +207,6 @@ def shoot_assessments(desktop: DesktopApp, window, language: str) -> None:
         page.table.selectRow(row)
         settle(desktop)
         if name == "Азамат Осмонов":
-            from ui.qt import QScrollArea
             from ui.views.results import ResultsPanel
 
             summary = next(p for p in model.rows if p.full_name == name)
