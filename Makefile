@@ -59,6 +59,7 @@ screenshots: $(VENV)/.installed $(MO_FILES)
 bench: $(VENV)/.installed $(MO_FILES)
 	$(VENV)/bin/python tests/benchmarks/bench_storage.py
 	$(VENV)/bin/python tests/benchmarks/bench_startup.py
+	$(VENV)/bin/python tests/benchmarks/bench_daily.py
 
 # The desktop bundle dist/InstructorApp/ (build/instructor-app.spec), then its own self-test.
 # Not part of 'make test': it takes about a minute. Windows: build/README-windows.md.
