@@ -17,6 +17,7 @@ from instructor_app.storage.models import ChangeLog, SyncedRecord, utcnow
 
 ACTOR_KEY = "actor_id"
 CLOCK_KEY = "clock"
+REMOTE_KEY = "applying_remote"  # rows pulled from the server: stored as they came, no outbox entry
 
 
 class HardDeleteRefused(RuntimeError):
@@ -39,6 +40,8 @@ def _actor(session: Session) -> uuid.UUID | None:
 
 @event.listens_for(OutboxSession, "before_flush")
 def _stamp(session: Session, _ctx: Any, _instances: Any) -> None:
+    if session.info.get(REMOTE_KEY):
+        return  # another device's change keeps its own stamps and version
     now = utcnow()
     actor = _actor(session)
     for obj in session.deleted:
@@ -50,14 +53,18 @@ def _stamp(session: Session, _ctx: Any, _instances: Any) -> None:
             obj.created_at = obj.created_at or now
             obj.updated_at = now
             obj.updated_by = actor
+            obj.row_version = 1
     for obj in session.dirty:
         if isinstance(obj, SyncedRecord) and session.is_modified(obj, include_collections=False):
             obj.updated_at = now
             obj.updated_by = actor
+            obj.row_version = (inspect(obj).committed_state.get("row_version") or obj.row_version) + 1
 
 
 @event.listens_for(OutboxSession, "after_flush")
 def _record(session: Session, _ctx: Any) -> None:
+    if session.info.get(REMOTE_KEY):
+        return  # would bounce back to the server
     actor = _actor(session)
     rows: list[dict[str, Any]] = []
 

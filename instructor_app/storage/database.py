@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select, text
 
 from instructor_app import errors
 from instructor_app.storage import backup, migrate
-from instructor_app.storage.changelog import ACTOR_KEY, CLOCK_KEY, OutboxSession
+from instructor_app.storage.changelog import ACTOR_KEY, CLOCK_KEY, REMOTE_KEY, OutboxSession
 from instructor_app.storage.engine import create_store_engine, integrity_problems, key_literal, storage_errors
 from instructor_app.storage.models import ChangeLog, Device
 from instructor_app.sync.hlc import HlcTimestamp, HybridLogicalClock
@@ -114,6 +114,16 @@ class Database:
         """Close every connection and drop the key (Python cannot wipe it; nothing refers to it)."""
         self.engine.dispose()
         self._key = b""
+
+    @contextmanager
+    def remote_session(self) -> Iterator[OutboxSession]:
+        """One transaction that stores rows pulled from the server as they came: no stamps, no
+        outbox entries (they would bounce back)."""
+        with storage_errors(self.path):
+            with OutboxSession(self.engine, info={ACTOR_KEY: None, CLOCK_KEY: self.clock, REMOTE_KEY: True},
+                               expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
 
 
 __all__ = ["Database"]

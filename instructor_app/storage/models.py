@@ -59,7 +59,10 @@ class SyncedRecord:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
-        return {"version_id_col": cls.__table__.c.row_version}  # type: ignore[attr-defined]
+        # The application sets the version (changelog._stamp: 1 on insert, +1 on update), so a row pulled
+        # from the server keeps the version it has there; SQLAlchemy still checks it on every UPDATE.
+        return {"version_id_col": cls.__table__.c.row_version,  # type: ignore[attr-defined]
+                "version_id_generator": False}
 
 
 class Centre(SyncedRecord, Base):
@@ -120,6 +123,22 @@ class ChangeLog(Base):
     changed_at: Mapped[dt.datetime]
     changed_by: Mapped[uuid.UUID | None]
     state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | synced | rejected
+    reason: Mapped[str | None] = mapped_column(Text, default=None)     # the server's code and message if rejected
+
+
+class SyncState(Base):
+    """This device's link to the Probation server (one row, local only; inside the encrypted DB)."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    server_url: Mapped[str] = mapped_column(String(300), default="")
+    device_token: Mapped[str] = mapped_column(String(200), default="")
+    remote_centre_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    push_sequence: Mapped[int] = mapped_column(Integer, default=0)   # the last batch sequence sent
+    pull_cursor: Mapped[int] = mapped_column(Integer, default=0)     # the last server change applied
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str] = mapped_column(String(64), default="")  # an error code, never a message with data
 
 
 class AccessLog(Base):

@@ -28,6 +28,9 @@ class HlcTimestamp:
         return cls(int(wall), int(counter), node)
 
 
+MAX_SKEW_MS = 24 * 3600 * 1000  # docs/sync-protocol.md §3
+
+
 def _wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -51,9 +54,15 @@ class HybridLogicalClock:
             return self._last
 
     def observe(self, remote: HlcTimestamp) -> HlcTimestamp:
-        """Merge a timestamp received from another device; the next local one sorts after it."""
+        """Merge a timestamp received from another device; the next local one sorts after it.
+
+        A remote clock far in the future (a laptop set to the wrong year) pulls this one at most
+        ``MAX_SKEW_MS`` ahead of the local wall clock; the remote record keeps its own timestamp.
+        """
         with self._lock:
             wall = self._wall()
+            if remote.wall_ms > wall + MAX_SKEW_MS:
+                remote = HlcTimestamp(wall + MAX_SKEW_MS, 0, remote.node)
             top = max(wall, self._last.wall_ms, remote.wall_ms)
             if top == self._last.wall_ms == remote.wall_ms:
                 counter = max(self._last.counter, remote.counter) + 1

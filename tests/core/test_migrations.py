@@ -54,8 +54,9 @@ ORDER = {"centre": "id", "facilitator": "id", "device": "id", "change_log": "seq
 
 
 def _dump(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row's values in the columns version 0001 had (later versions may add columns)."""
     with engine.connect() as conn:
-        return {table: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY {key}"))]
+        return {table: [tuple(r)[:len(ROWS[table][0])] for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY {key}"))]
                 for table, key in ORDER.items()}
 
 

@@ -73,3 +73,38 @@ def test_too_many_records_or_a_bad_clock_are_malformed() -> None:
         decode(gzip.compress(raw), {"X-Instructor-Protocol": "1", "Content-Encoding": "gzip"}, PushBatch)
     with pytest.raises(ValueError):
         RecordChange(table="attendance", id=uuid.uuid4(), row_version=1, hlc="yesterday", operation="insert", data={})
+
+
+def test_a_clock_set_years_ahead_pulls_ours_at_most_a_day() -> None:
+    from instructor_app.sync.hlc import MAX_SKEW_MS, HlcTimestamp
+
+    wall = 1_795_000_000_000
+    clock = HybridLogicalClock("aa", wall=lambda: wall)
+    merged = clock.observe(HlcTimestamp(wall + 5 * 365 * 86_400_000, 3, "bb"))  # a laptop set to five years on
+    assert merged.wall_ms == wall + MAX_SKEW_MS
+    assert clock.now() > merged  # and local time still moves forward
+    near = HybridLogicalClock("aa", wall=lambda: wall).observe(HlcTimestamp(wall + 60_000, 4, "bb"))
+    assert (near.wall_ms, near.counter) == (wall + 60_000, 5)  # a minute ahead is simply followed
+
+
+def test_rows_stored_from_the_server_keep_their_stamps_and_write_no_outbox(tmp_path) -> None:
+    import datetime as dt
+
+    from sqlalchemy import func, select
+
+    from instructor_app.storage.crypto import new_data_key
+    from instructor_app.storage.database import Database
+    from instructor_app.storage.models import Centre, ChangeLog
+
+    db = Database.open(tmp_path / "instructor.db", new_data_key())
+    try:
+        stamp = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
+        with db.remote_session() as session:
+            session.add(Centre(id=uuid.uuid4(), name="Нарын", region="naryn", created_at=stamp, updated_at=stamp,
+                               row_version=3, updated_by=DEVICE))
+        with db.session() as session:
+            centre = session.scalars(select(Centre)).one()
+            assert (centre.updated_at, centre.row_version, centre.updated_by) == (stamp, 3, DEVICE)
+            assert session.scalar(select(func.count()).select_from(ChangeLog)) == 0
+    finally:
+        db.close()
