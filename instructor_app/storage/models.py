@@ -139,6 +139,7 @@ class SyncState(Base):
     pull_cursor: Mapped[int] = mapped_column(Integer, default=0)     # the last server change applied
     last_attempt_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     last_error: Mapped[str] = mapped_column(String(64), default="")  # an error code, never a message with data
+    pending_batch: Mapped[str] = mapped_column(Text, default="")  # the batch sent but not answered: resent as is
 
 
 class AccessLog(Base):

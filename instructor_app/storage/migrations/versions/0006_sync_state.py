@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("pull_cursor", sa.Integer(), nullable=False),
         sa.Column("last_attempt_at", UTCDateTime(), nullable=True),
         sa.Column("last_error", sa.String(64), nullable=False),
+        sa.Column("pending_batch", sa.Text(), nullable=False),
     )
     with op.batch_alter_table("change_log") as batch:
         batch.add_column(sa.Column("reason", sa.Text(), nullable=True))
