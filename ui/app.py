@@ -124,6 +124,7 @@ class DesktopApp(QObject):
         self.idle.set_minutes(self.backend.settings.idle_lock_minutes)
         self.idle.start()
         self._auto_backup()
+        self.main_window.sync_runner.start()  # after the backup job: the worker runs them in order
 
     def _auto_backup(self) -> None:
         if self._auto_backup_done:
@@ -142,6 +143,8 @@ class DesktopApp(QObject):
         if self.backend.is_locked:
             return
         self.idle.stop()
+        if self.main_window is not None:
+            self.main_window.sync_runner.stop()
         windows = [w for w in QApplication.topLevelWidgets() if w is not self.unlock_window]
         windows = [w for w in windows if not forget_secrets(w)]
         self._hidden = [w for w in windows if w.isVisible()]

@@ -13,6 +13,7 @@ from instructor_app.i18n import _
 from instructor_app.services.data import Overview
 from ui.qt import (QAction, QHBoxLayout, QKeySequence, QLabel, QListWidget, QMainWindow, QSize, QSizePolicy,
                    QStackedWidget, QStatusBar, Qt, QToolButton, QVBoxLayout, QWidget, Signal, is_alive)
+from ui.sync_runner import SyncRunner
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
 from ui.views.calendar import CalendarPage
@@ -56,10 +57,18 @@ class MainWindow(Retranslating, QMainWindow):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.triggered.connect(desktop.lock)
+        self.sync_action = QAction(self)
+        self.sync_action.setShortcut(QKeySequence("F5"))
+        self.sync_runner = SyncRunner(backend, self)
+        self.sync_action.triggered.connect(self.sync_runner.sync_now)
+        self.sync_runner.state_changed.connect(self.show_sync_state)
+        self.sync_runner.synced.connect(lambda _summary: self.refresh())
+        self.settings.sync_box.enrolled.connect(self.sync_runner.start)
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         self.file_menu = self.menuBar().addMenu("")
+        self.file_menu.addAction(self.sync_action)
         self.file_menu.addAction(self.lock_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -91,8 +100,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.setCentralWidget(body)
 
         self.actor_label, self.last_sync_label, self.pending_label = QLabel(), QLabel(), QLabel()
+        self.sync_state = QLabel()
         status = QStatusBar()
-        for widget in (self.actor_label, self.last_sync_label, self.pending_label):
+        for widget in (self.sync_state, self.actor_label, self.last_sync_label, self.pending_label):
             widget.setContentsMargins(10, 0, 10, 0)
             status.addPermanentWidget(widget)
         self.setStatusBar(status)
@@ -107,6 +117,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.lock_action.setText(_("&Lock"))
         self.lock_action.setToolTip(_("Lock the app now (Ctrl+L); unlock with a password"))
         self.quit_action.setText(_("&Quit"))
+        self.sync_action.setText(_("&Sync now"))
+        self.sync_action.setToolTip(_("Send the changes waiting and receive the centre's changes (F5)"))
         for row, page in enumerate(self.pages):
             self.nav.item(row).setText(_(page.nav_label))
         actor = self.backend.actor
@@ -149,6 +161,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.overview = overview
         self.overview_changed.emit(overview)
         self.retranslate_ui()
+
+    def show_sync_state(self, text: str) -> None:
+        self.sync_state.setText(text)
+        self.sync_state.setToolTip(text)
 
     def show_status(self, text: str, timeout_ms: int = STATUS_TIMEOUT_MS) -> None:
         self.statusBar().showMessage(text, timeout_ms)

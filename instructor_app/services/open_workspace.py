@@ -203,6 +203,31 @@ class OpenWorkspace:
         self.record_access("kiosk_exit_refused")
         return False
 
+    # --- sync with the Probation Department ---------------------------------------------------
+
+    def _sync_client(self):  # noqa: ANN202 - SyncClient, imported on the worker when first needed
+        from instructor_app.sync.client import SyncClient
+
+        return SyncClient(self.db, self.db.device_id)
+
+    def sync_link(self) -> tuple[str, bool]:
+        """The configured server address and whether this laptop is enrolled there."""
+        from instructor_app.storage.models import SyncState
+
+        with self.db.session(self.actor.id) as session:
+            state = session.get(SyncState, 1)
+            return (state.server_url, bool(state.device_token)) if state else ("", False)
+
+    def sync_enrol(self, server_url: str, code: str) -> None:
+        from instructor_app import __version__
+
+        self._sync_client().enrol(server_url.strip(), code.strip(), self.actor.display_name, __version__)
+        self.record_access("sync_enrolled")
+
+    def sync_now(self, today: dt.date):  # noqa: ANN201 - SyncSummary
+        """Push what is waiting and pull the centre's changes; raises a translated UserError."""
+        return self._sync_client().sync_once(today)
+
     # --- backups and checks -------------------------------------------------------------------
 
     def backup_to(self, dest: Path) -> BackupInfo:

@@ -19,6 +19,7 @@ from ui.qt import (QDesktopServices, QFileDialog, QFormLayout, QGroupBox, QHBoxL
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
 from ui.views.facilitators_box import FacilitatorsBox
+from ui.views.sync_box import SyncBox
 from ui.widgets import (BACKUP_FILTER, LanguageCombo, MessageLabel, SecretPrompt, choose_backup_to_restore, heading,
                         size_text, wrapped)
 
@@ -112,14 +113,15 @@ class SettingsPage(Retranslating, QWidget):
         box.addWidget(self.password_message)
 
         self.facilitators_box = FacilitatorsBox(backend)
+        self.sync_box = SyncBox(backend)
 
         content = QWidget()
         content.setMaximumWidth(1000)
         layout = QVBoxLayout(content)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.addWidget(self.title)
-        for group in (self.language_box, self.lock_box, self.backup_box, self.facilitators_box, self.password_box,
-                      self.folder_box):
+        for group in (self.language_box, self.lock_box, self.sync_box, self.backup_box, self.facilitators_box,
+                      self.password_box, self.folder_box):
             layout.addWidget(group)
         layout.addStretch(1)
         scroll = QScrollArea()
@@ -158,6 +160,7 @@ class SettingsPage(Retranslating, QWidget):
 
     def refresh(self) -> None:
         self.facilitators_box.refresh()
+        self.sync_box.refresh()
         self.backend.run_open(lambda ws: ws.list_backups(), self._backups_loaded,
                               lambda exc: self.backup_message.show_error(user_message(exc)), owner=self)
 
