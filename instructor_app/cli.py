@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 from instructor_app import __version__, errors
 from instructor_app.config import load_settings
 from instructor_app.i18n import (
+    DEFAULT_LANGUAGE,
     LANGUAGES,
     _,
     format_datetime,
@@ -34,7 +35,8 @@ if TYPE_CHECKING:  # the storage stack is imported only by the commands that use
 log = logging.getLogger("instructor_app.cli")
 
 
-COMMANDS = ("demo", "check", "backup", "restore")
+COMMANDS = ("demo", "check", "backup", "restore", "sync", "sync-enrol")
+SERVER_COMMAND = "server"  # the Probation receiving service: the rest of the line is its own
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -88,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
     command("check", _("check the integrity of the encrypted database"))
     command("backup", _("write an encrypted backup file")).add_argument("path", type=Path)
     command("restore", _("replace the data with an encrypted backup file")).add_argument("path", type=Path)
+    command("sync", _("send the changes waiting to the Probation server and receive the centre's changes"))
+    enrol = command("sync-enrol", _("connect this laptop to the Probation server with a one-time code"))
+    enrol.add_argument("--server", required=True, metavar="URL", help=_("the server address (https://…)"))
+    enrol.add_argument("--code", required=True, help=_("the one-time code from the Probation Department"))
+    server = commands.add_parser(SERVER_COMMAND, help=_("run or administer the Probation receiving service "
+                                                        "(see 'instructor-app server --help')"),
+                                 description=_("run or administer the Probation receiving service"))
+    server.add_argument("rest", nargs=argparse.REMAINDER, metavar="…")
     return parser
 
 
@@ -140,6 +150,55 @@ def _backup(path: Path) -> Callable[[OpenWorkspace], int]:
     return run
 
 
+def _sync(opened: OpenWorkspace) -> int:
+    import datetime as dt
+
+    summary = opened.sync_now(dt.date.today())
+    numbers = {name: format_number(getattr(summary, name))
+               for name in ("sent", "accepted", "duplicates", "conflicts", "rejected", "received", "waiting")}
+    print(_("Sync done. Sent: {sent} (accepted {accepted}, already there {duplicates}, conflicts {conflicts}, "
+            "refused {rejected}); received: {received}; still waiting: {waiting}.").format(**numbers))
+    return 0
+
+
+def _sync_enrol(server_url: str, code: str) -> Callable[[OpenWorkspace], int]:
+    def run(opened: OpenWorkspace) -> int:
+        opened.sync_enrol(server_url, code)
+        print(_("This laptop is connected to {server}. Run 'instructor-app sync' to send its changes.").format(
+            server=server_url.strip()))
+        return 0
+    return run
+
+
+def _server_argv(argv: Sequence[str]) -> list[str] | None:
+    """The arguments after ``server`` when that is the command (global options may come first)."""
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token in ("--data-dir", "--lang"):
+            index += 2
+        elif token.startswith(("--data-dir=", "--lang=")):
+            index += 1
+        else:
+            return list(argv[index + 1:]) if token == SERVER_COMMAND else None
+    return None
+
+
+def _server(rest: list[str]) -> int:
+    """``instructor-app server …``: the receiving service's own command line, imported only here."""
+    try:
+        from instructor_app.server.cli import main as server_main
+    except ModuleNotFoundError as exc:
+        missing = exc.name or ""
+        if missing == "instructor_app.server" or missing.startswith("instructor_app.server."):
+            print(_("The Probation receiving service is not part of this installation."), file=sys.stderr)
+        else:
+            print(_("The Probation receiving service needs a package that is not installed: {name}.").format(
+                name=missing), file=sys.stderr)
+        return 1
+    return int(server_main(rest) or 0)
+
+
 def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
     secret = _read_secret(args, _("Password or recovery key stored in the backup: "))
     manifest = workspace.restore(args.path, secret)
@@ -152,6 +211,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     early = _early_options(argv)
     folder = DataFolder.resolve(early.data_dir)
+    server_rest = _server_argv(argv)
+    if server_rest is not None:  # the receiving service logs on its own, and has no data folder of the app
+        set_language(early.lang or DEFAULT_LANGUAGE)
+        return _server(server_rest)
     # the log first: a warning while reading the settings or a catalog must not reach the terminal
     setup_logging(folder.logs if folder.root.exists() or set(argv) & set(COMMANDS) else None)
     set_language(early.lang or load_settings(folder.config).language)
@@ -174,6 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args, workspace)
         if args.command == "restore":
             return _restore(args, workspace)
+        if args.command == "sync":
+            return _with_open(args, workspace, _sync)
+        if args.command == "sync-enrol":
+            return _with_open(args, workspace, _sync_enrol(args.server, args.code))
         return _with_open(args, workspace, _check if args.command == "check" else _backup(args.path))
     except errors.UserError as exc:
         print(exc.message(), file=sys.stderr)

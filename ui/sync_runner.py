@@ -67,8 +67,8 @@ class SyncRunner(QObject):
         self.running, self.failures, self.enrolled = False, 0, True
         text = _("Synced: {sent} sent, {received} received.").format(sent=summary.sent, received=summary.received)
         if summary.rejected:
-            text += " " + ngettext("{count} change was refused by the server; see the log of refused changes.",
-                                   "{count} changes were refused by the server; see the log of refused changes.",
+            text += " " + ngettext("{count} change was refused by the server and set aside; the others went through.",
+                                   "{count} changes were refused by the server and set aside; the others went through.",
                                    summary.rejected).format(count=summary.rejected)
         self.state_changed.emit(text)
         self.synced.emit(summary)

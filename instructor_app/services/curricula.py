@@ -23,6 +23,15 @@ from instructor_app.storage.programme_models import CurriculumVersion, Programme
 log = logging.getLogger(__name__)
 
 
+DATA_NAMESPACE = uuid.UUID("6f1d9c1e-2b7a-5c3e-9a41-0c8e1f7d2b55")
+
+
+def version_id(kind: str, key: str, version: int) -> uuid.UUID:
+    """The same id on every laptop for the same programme (or instrument) version, so the two laptops
+    of a pair, and the server, hold one row for it instead of colliding on its key and version."""
+    return uuid.uuid5(DATA_NAMESPACE, f"{kind}:{key}:{version}")
+
+
 class CurriculumStore:
     def __init__(self, db: Database, actor_id: str) -> None:
         self.db = db
@@ -119,6 +128,7 @@ class CurriculumStore:
     def _row(loaded: LoadedCurriculum, origin: str, file_name: str) -> CurriculumVersion:
         curriculum = loaded.curriculum
         return CurriculumVersion(
+            id=version_id("curriculum", curriculum.id, curriculum.version),
             curriculum_key=curriculum.id, version=curriculum.version, component=curriculum.component.value,
             target_gender=curriculum.target_gender.value, title_ky=curriculum.title.ky[:300],
             title_ru=curriculum.title.ru[:300], session_count=len(curriculum.sessions),

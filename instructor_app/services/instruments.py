@@ -19,6 +19,7 @@ from instructor_app.i18n import N_
 from instructor_app.instruments import model
 from instructor_app.instruments.files import LoadedInstrument, load_instrument, shipped_files
 from instructor_app.instruments.model import Instrument
+from instructor_app.services.curricula import version_id
 from instructor_app.services.instrument_data import (GroupAverage, InstrumentSummary, ParticipantResults, PartnerRow,
                                                      ResponseState, ResultRow)
 from instructor_app.storage.database import Database
@@ -65,7 +66,7 @@ class InstrumentService:
     @staticmethod
     def _row(loaded: LoadedInstrument, origin: str, name: str) -> InstrumentVersion:
         item = loaded.instrument
-        return InstrumentVersion(instrument_key=item.id, version=item.version, kind=item.kind,
+        return InstrumentVersion(id=version_id("instrument", item.id, item.version), instrument_key=item.id, version=item.version, kind=item.kind,
                                  respondent=item.respondent, sha256=loaded.sha256, origin=origin, file_name=name[:260],
                                  document=json.dumps(loaded.document, ensure_ascii=False, separators=(",", ":")))
 
