@@ -551,6 +551,44 @@ def test_concurrent_edits_also_converge_when_the_first_to_sync_made_the_later_ed
     assert _phone(a, person) == "+996 700 444 444"
 
 
+@pytest.mark.slow
+def test_laptop_clocks_hours_apart_still_converge_deterministically_and_lose_nothing(
+        pair: tuple[Laptop, Laptop], probation: Probation) -> None:
+    """A's clock runs five hours fast. The later clock wins (the protocol's rule), so A's earlier edit
+    beats B's later one — deterministically on both laptops — and B's version is kept, not lost."""
+    from instructor_app.storage.participant_models import Participant
+
+    a, b = pair
+    _group_id, people = _group_with_marks(a)
+    a.sync()
+    b.sync()
+    person = people[0]
+    ws = a.open()
+    try:
+        wall = ws.db.clock._wall
+        ws.db.clock._wall = lambda: wall() + 5 * 3600 * 1000  # the laptop's clock: five hours fast
+        with ws.db.session(ws.actor.id) as session:
+            session.get(Participant, uuid.UUID(person)).phone = "+996 700 555 555"
+    finally:
+        ws.close()
+    time.sleep(0.05)
+    _set_phone(b, person, "+996 700 666 666")  # later in real time, earlier by the clocks
+    a.sync()
+    lost = b.sync()
+    assert lost.conflicts == 1 and lost.rejected == 0
+    a.sync()
+    assert _phone(a, person) == _phone(b, person) == "+996 700 555 555"
+    kept = probation.query("SELECT losing_data_json FROM conflict WHERE row_id = ? OR row_id = ?",
+                           uuid.UUID(person).hex, person)
+    assert len(kept) == 1 and "+996 700 666 666" in kept[0][0]
+    # B now edits on top of the version it pulled: not a concurrent edit, it simply replaces it
+    _set_phone(b, person, "+996 700 777 777")
+    b.sync()
+    a.sync()
+    assert _phone(a, person) == _phone(b, person) == "+996 700 777 777"
+    assert a.outbox().get("pending", 0) == b.outbox().get("pending", 0) == 0
+
+
 class _KillAfterSending(httpx.BaseTransport):
     """A real HTTP transport that, once, lets a push reach the server and be answered, then SIGKILLs
     the server and loses the answer — the laptop sees a dropped connection."""
