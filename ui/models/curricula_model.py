@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
 
 from instructor_app.curricula.model import (COMPONENT_LABELS, SESSION_KIND_LABELS, TARGET_LABELS, Curriculum,
                                             SessionTemplate)
 from instructor_app.i18n import N_, _, current_language, format_number, ngettext
 from instructor_app.services.programme_data import CurriculumSummary
-from ui.qt import QAbstractTableModel, QBrush, QColor, QModelIndex, QPersistentModelIndex, Qt
+from ui.models.table import Index, TableModel
+from ui.qt import QBrush, QColor, Qt
 
-Index = QModelIndex | QPersistentModelIndex
-NO_INDEX = QModelIndex()
 OLDER_COLOUR = "#777777"
 ORIGIN_LABELS = {"shipped": N_("shipped"), "imported": N_("imported")}
 
@@ -40,37 +37,7 @@ def version_text(summary: CurriculumSummary) -> str:
     return _("{key}, version {version}").format(key=summary.key, version=summary.version)
 
 
-class _TableModel(QAbstractTableModel):
-    headers: tuple[str, ...] = ()  # marked with N_, translated at display time
-
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(self.headers[section])
-        return None
-
-    def retranslate(self) -> None:
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.headers) - 1))
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.headers) - 1)
-
-
-class CurriculaModel(_TableModel):
+class CurriculaModel(TableModel):
     """One row per stored curriculum version; older versions greyed. ``UserRole`` is the version id.
 
     Cells hold two lines (rows grow to fit) so the list stays readable next to the outline."""
@@ -128,7 +95,7 @@ class CurriculaModel(_TableModel):
         return format_number(summary.groups)
 
 
-class OutlineModel(_TableModel):
+class OutlineModel(TableModel):
     """The sessions of one curriculum version in order; texts in ``language`` (the content language)."""
 
     headers = (N_("No."), N_("Session"), N_("Kind"), N_("Minutes"))

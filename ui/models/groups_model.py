@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
 from instructor_app.curricula.model import COMPONENT_LABELS
 from instructor_app.i18n import N_, _, current_language, format_date
 from instructor_app.scheduling.rules import STATUS_LABELS, WEEKDAY_LABELS, SessionStatus
 from instructor_app.services.programme_data import GroupSummary, SessionRow
-from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, QPersistentModelIndex, Qt
+from ui.models.table import Index, TableModel
+from ui.qt import QBrush, QColor, QFont, Qt
 
-Index = QModelIndex | QPersistentModelIndex
-NO_INDEX = QModelIndex()
 
 
 def pair_text(lead_name: str, second_name: str | None) -> str:
@@ -21,36 +19,7 @@ def pair_text(lead_name: str, second_name: str | None) -> str:
     return _("{lead} (lead)").format(lead=lead_name)
 
 
-class _TableModel(QAbstractTableModel):
-    headers: tuple[str, ...] = ()
-
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(self.headers[section])
-        return None
-
-    def retranslate(self) -> None:
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.headers) - 1))
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.headers) - 1)
-
-
-class GroupListModel(_TableModel):
+class GroupListModel(TableModel):
     headers = (N_("Group"), N_("Programme"), N_("Language"), N_("Day and time"), N_("Facilitators"), N_("Sessions held"),
                N_("Next session"))
 
@@ -80,7 +49,7 @@ class GroupListModel(_TableModel):
         return None
 
 
-class ScheduleModel(_TableModel):
+class ScheduleModel(TableModel):
     headers = (N_("No."), N_("Date"), N_("Time"), N_("Session"), N_("Facilitators"), N_("Status"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):

@@ -4,7 +4,6 @@ their marks. Keys are stored; every label is translated here, at display time.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from instructor_app.curricula.model import COMPONENT_LABELS
 from instructor_app.i18n import N_, _, format_date, ngettext
@@ -12,12 +11,11 @@ from instructor_app.participants.compliance import MARK_LABELS, ComplianceState
 from instructor_app.participants.lifecycle import STATUS_LABELS
 from instructor_app.services.participant_data import AlertItem, ParticipantSummary
 from instructor_app.services.programme_data import SessionRow
-from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, QPersistentModelIndex, Qt
+from ui.models.table import Index, TableModel
+from ui.qt import QBrush, QColor, QFont, Qt
 from ui.views.alert_text import alert_text
 from ui.views.calendar import group_text, is_cancelled, session_text, status_text, time_range
 
-Index = QModelIndex | QPersistentModelIndex
-NO_INDEX = QModelIndex()
 ALERT_COLOUR = "#b00020"
 DONE_COLOUR = "#1b5e20"
 MARKER = "⚠"
@@ -50,35 +48,6 @@ def compliance_text(state: ComplianceState | None) -> str:
 
 def needs_attention(person: ParticipantSummary) -> bool:
     return bool(person.alerts) or bool(person.compliance and person.compliance.non_compliant)
-
-
-class TableModel(QAbstractTableModel):
-    headers: tuple[str, ...] = ()
-
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(self.headers[section])
-        return None
-
-    def retranslate(self) -> None:
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.headers) - 1))
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.headers) - 1)
 
 
 class ParticipantListModel(TableModel):

@@ -17,10 +17,9 @@ from instructor_app.scheduling.rules import STATUS_LABELS as SESSION_STATUS_LABE
 from instructor_app.scheduling.rules import SessionStatus
 from instructor_app.services.participant_data import RegisterCell, RegisterData, RegisterRow
 from instructor_app.services.programme_data import SessionRow
-from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, QPersistentModelIndex, Qt
+from ui.models.table import NO_INDEX, Index
+from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, Qt
 
-Index = QModelIndex | QPersistentModelIndex
-NO_INDEX = QModelIndex()
 Role = Qt.ItemDataRole
 
 SUMMARY_HEADERS = (N_("Attended"), N_("Unexcused"), N_("Compliance"))
