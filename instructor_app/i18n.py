@@ -16,6 +16,8 @@ import io
 import logging
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from babel import dates as _dates
@@ -34,6 +36,11 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _lock = threading.RLock()
 _language = DEFAULT_LANGUAGE
 _catalogs: dict[str, _gettext.NullTranslations] = {}
+_this_thread = threading.local()  # .language: a document's language on this thread only
+
+
+def _active() -> str:
+    return getattr(_this_thread, "language", None) or _language
 
 
 def N_(message: str) -> str:
@@ -68,10 +75,11 @@ def _load_catalog(language: str, folder: Path | None = None) -> _gettext.NullTra
 
 
 def _catalog() -> _gettext.NullTranslations:
+    language = _active()
     with _lock:
-        cat = _catalogs.get(_language)
+        cat = _catalogs.get(language)
         if cat is None:
-            cat = _catalogs[_language] = _load_catalog(_language)
+            cat = _catalogs[language] = _load_catalog(language)
         return cat
 
 
@@ -79,7 +87,7 @@ def _checked(source: str, translated: str) -> str:
     if translated is source or translated == source:
         return translated
     if _placeholders(source) != _placeholders(translated):
-        log.warning("translation with mismatched placeholders ignored (%s)", _language)
+        log.warning("translation with mismatched placeholders ignored (%s)", _active())
         return source
     return translated
 
@@ -100,7 +108,24 @@ def pgettext(context: str, message: str) -> str:
 
 
 def current_language() -> str:
-    return _language
+    return _active()
+
+
+@contextmanager
+def language_of_document(language: str) -> Iterator[None]:
+    """Translate and format in ``language`` on this thread only, for the ``with`` block.
+
+    A document is printed in the reader's language (ky or ru), whatever the UI shows: the DB worker
+    renders a Russian PDF while the GUI thread goes on translating into Kyrgyz.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language: {language!r}")
+    previous = getattr(_this_thread, "language", None)
+    _this_thread.language = language
+    try:
+        yield
+    finally:
+        _this_thread.language = previous
 
 
 def set_language(language: str) -> None:
@@ -126,11 +151,11 @@ SHORT_DATE = "dd.MM.yyyy"
 
 
 def format_date(value: _dt.date, fmt: str = "long", language: str | None = None) -> str:
-    return _dates.format_date(value, SHORT_DATE if fmt == "short" else fmt, locale=language or _language)
+    return _dates.format_date(value, SHORT_DATE if fmt == "short" else fmt, locale=language or _active())
 
 
 def format_time(value: _dt.time | _dt.datetime, fmt: str = "short", language: str | None = None) -> str:
-    return _dates.format_time(value, fmt, locale=language or _language)
+    return _dates.format_time(value, fmt, locale=language or _active())
 
 
 def format_datetime(value: _dt.datetime, fmt: str = "medium", language: str | None = None) -> str:
@@ -138,8 +163,8 @@ def format_datetime(value: _dt.datetime, fmt: str = "medium", language: str | No
     if value.tzinfo is not None:
         value = value.astimezone()
     pattern = f"{SHORT_DATE} HH:mm" if fmt == "short" else fmt
-    return _dates.format_datetime(value, pattern, locale=language or _language)
+    return _dates.format_datetime(value, pattern, locale=language or _active())
 
 
 def format_number(value: int | float, language: str | None = None) -> str:
-    return _numbers.format_decimal(value, locale=language or _language)
+    return _numbers.format_decimal(value, locale=language or _active())
