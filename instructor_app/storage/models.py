@@ -166,3 +166,22 @@ from instructor_app.storage import instrument_models as _instrument_models  # no
 SYNCED_TABLES = tuple(
     mapper.class_ for mapper in Base.registry.mappers if issubclass(mapper.class_, SyncedRecord)
 )
+
+
+class IssuedDocument(Base):
+    """Every printed document (PDF) or export made on this laptop, with its number: the register of
+    outgoing papers a court or the Probation Department may ask about. Local only; ``subject`` is an
+    id (group, participant, case) or a period, never a name."""
+
+    __tablename__ = "issued_document"
+    __table_args__ = (Index("ix_issued_document_kind_year", "kind", "year"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(24))      # reports.catalog.DocumentKind value
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)    # 1, 2, … per kind and year on this laptop
+    subject: Mapped[str] = mapped_column(String(80), default="")
+    language: Mapped[str] = mapped_column(String(2))
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    issued_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
