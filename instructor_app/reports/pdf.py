@@ -114,6 +114,7 @@ class PdfDocument:
         self.margin = 15 * 2.8346  # 15 mm in points
         self.styles = _styles(base_pt)
         self.story: list[Any] = []
+        self.pages = 0  # known after render()
 
     @property
     def width(self) -> float:
@@ -246,6 +247,7 @@ class PdfDocument:
                                      title=self.meta.title, author=self.meta.centre,
                                      creator="Instructor App")
         template.build(list(self.story), onFirstPage=self._frame, onLaterPages=self._frame)
+        self.pages = template.page
         return buffer.getvalue()
 
     def save(self, path: Path) -> int:
