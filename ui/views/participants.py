@@ -1,5 +1,7 @@
 """Participants: the register of people (search as you type, a status filter) above the chosen
-person's record. Opening a record is audited by the service, so a record is read only when the
+person's record. The whole list (with compliance) is read once on the DB worker when the page is
+shown or a record changes; typing and the status filter then only filter that list on the GUI thread
+(2,000 people: a few milliseconds a keystroke, no database round trip). Opening a record is audited by the service, so a record is read only when the
 facilitator chooses it (a click, Today's alert, a new intake) — never just because the list loaded."""
 
 from __future__ import annotations
@@ -7,18 +9,23 @@ from __future__ import annotations
 import datetime as dt
 
 from instructor_app.i18n import N_, _
+from instructor_app.participants.intake import name_key
 from instructor_app.participants.lifecycle import STATUS_LABELS, Status
 from instructor_app.services.participant_data import ParticipantDetail, ParticipantSummary
 from ui.dialogs.participant_actions import refill
 from ui.models.participants_model import ParticipantListModel
 from ui.qt import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLineEdit, QPushButton, QSplitter,
-                   Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal)
+                   Qt, QTableView, QVBoxLayout, QWidget, Signal)
 from ui.tasks import Backend, user_message
 from ui.translator import Retranslating
 from ui.views.participant_detail import ParticipantDetailPanel
 from ui.widgets import MessageLabel, heading
 
-SEARCH_DELAY_MS = 250
+
+def matching(people: list[ParticipantSummary], text: str, status: str | None) -> list[ParticipantSummary]:
+    """The people whose name contains ``text`` (case and spacing ignored) and who have ``status``."""
+    needle = name_key(text)
+    return [p for p in people if (not status or p.status == status) and (not needle or needle in name_key(p.full_name))]
 
 
 class ParticipantsPage(Retranslating, QWidget):
@@ -29,6 +36,7 @@ class ParticipantsPage(Retranslating, QWidget):
         super().__init__(parent)
         self.backend = backend
         self.selected_id: str | None = None
+        self.everyone: list[ParticipantSummary] = []  # the last list read; the table shows the filtered part
         self._reading: str | None = None  # a record being read: the page shown meanwhile reads it once
         self.dialog: QDialog | None = None
         self.title = heading(size_delta=6)
@@ -58,12 +66,8 @@ class ParticipantsPage(Retranslating, QWidget):
         self.detail = ParticipantDetailPanel(backend)
         self.detail.changed.connect(self._changed)
         self.detail.open_session.connect(self.open_session)
-        self._typing = QTimer(self)
-        self._typing.setSingleShot(True)
-        self._typing.setInterval(SEARCH_DELAY_MS)
-        self._typing.timeout.connect(self._reload_list)
-        self.search.textChanged.connect(lambda _t: self._typing.start())
-        self.status_filter.currentIndexChanged.connect(lambda _i: self._reload_list())
+        self.search.textChanged.connect(lambda _t: self._show_filtered())
+        self.status_filter.currentIndexChanged.connect(lambda _i: self._show_filtered())
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -103,12 +107,16 @@ class ParticipantsPage(Retranslating, QWidget):
         self._reload_list()
 
     def _reload_list(self) -> None:
-        self._typing.stop()
-        text, status, today = self.search.text(), self.status_filter.currentData(), dt.date.today()
-        self.backend.run_open(lambda ws: ws.participants.list(text, status, today), self._loaded, self._failed,
+        today = dt.date.today()
+        self.backend.run_open(lambda ws: ws.participants.list("", None, today), self._loaded, self._failed,
                               owner=self)
 
     def _loaded(self, people: list[ParticipantSummary]) -> None:
+        self.everyone = people
+        self._show_filtered()
+
+    def _show_filtered(self) -> None:
+        people = matching(self.everyone, self.search.text(), self.status_filter.currentData())
         self.model.set_rows(people)
         row = next((n for n, p in enumerate(people) if p.id == self.selected_id), None)
         selection = self.table.selectionModel()
