@@ -33,6 +33,7 @@ from instructor_app.paths import resources_dir
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 NOT_RECORDED_MSGID = N_("not recorded")
+HEADING_ROOM = 72  # points: a heading starts a new page when less than this is left below it
 _fonts_lock = threading.Lock()
 _fonts_ready = False
 
@@ -132,8 +133,9 @@ class PdfDocument:
         self.story.append(Paragraph(escape(f"{subtitle}\n{line}" if subtitle else line), self.styles["subtitle"]))
 
     def heading(self, text: str) -> None:
-        from reportlab.platypus import Paragraph
+        from reportlab.platypus import CondPageBreak, Paragraph
 
+        self.story.append(CondPageBreak(HEADING_ROOM))  # never a heading alone at the foot of a page
         self.story.append(Paragraph(escape(text), self.styles["heading"]))
 
     def paragraph(self, text: str, style: str = "body") -> None:
