@@ -148,6 +148,7 @@ def shoot_programmes(folder: DataFolder, language: str) -> None:
     grab(window, "programmes", language)
     show_page(desktop, window.settings)
     grab(window, "settings", language)
+    shoot_reports(desktop, window, language)
     shoot_participants(desktop, window, language)
     session_id = next(r.id for r in detail.model.rows if r.status == "planned")
     window.open_session_plan(session_id)
@@ -162,6 +163,21 @@ def shoot_programmes(folder: DataFolder, language: str) -> None:
     plan.close()
     desktop.shutdown()
     window.close()
+
+
+def shoot_reports(desktop: DesktopApp, window, language: str) -> None:
+    """The Reports page with a group's attendance register made and shown in the preview."""
+    page = window.reports
+    show_page(desktop, page)
+    page.kinds.setCurrentRow(0)
+    page.form.group.setCurrentIndex(max(0, page.form.group.findText("Эркектер тобу — кечки")))
+    page.form.language.setCurrentIndex(page.form.language.findData(language))
+    page.make()
+    settle(desktop, 30)
+    for _ in range(20):  # the preview renders its pages asynchronously
+        QApplication.processEvents()
+        time.sleep(0.05)
+    grab(window, "reports", language)
 
 
 def shoot_participants(desktop: DesktopApp, window, language: str) -> None:

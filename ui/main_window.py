@@ -21,6 +21,7 @@ from ui.views.groups import GroupsPage
 from ui.views.participants import ParticipantsPage
 from ui.views.programmes import ProgrammesPage
 from ui.views.register import RegisterPage
+from ui.views.reports import ReportsPage
 from ui.views.session_plan import open_session_plan
 from ui.views.settings import SettingsPage
 from ui.views.today import TodayPage, last_sync_text, pending_text
@@ -44,9 +45,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.groups = GroupsPage(backend)
         self.calendar = CalendarPage(backend)
         self.programmes = ProgrammesPage(backend, idle_paused=desktop.idle_paused)
+        self.reports = ReportsPage(backend)
         self.settings = SettingsPage(backend, desktop)
         self.pages: list[QWidget] = [self.today, self.participants, self.register, self.groups, self.calendar,
-                                     self.programmes, self.settings]
+                                     self.programmes, self.reports, self.settings]
         self.overview_changed.connect(self.today.set_overview)
         self.plan_windows: list[QWidget] = []
         for page in (self.today, self.participants, self.groups, self.calendar):

@@ -22,3 +22,10 @@ def print_support():  # type: ignore[no-untyped-def]
     from PySide6 import QtPrintSupport
 
     return QtPrintSupport
+
+
+def pdf_support():  # type: ignore[no-untyped-def]
+    """QtPdf and QtPdfWidgets (the document preview), loaded only when a document is first shown."""
+    from PySide6 import QtPdf, QtPdfWidgets
+
+    return QtPdf, QtPdfWidgets

@@ -96,7 +96,7 @@ def test_first_run_lock_unlock_and_language(qtbot, workspace, desktop_factory):
     ky_labels = window.page_labels()
     ky_title = settings.title.text()
     settings.language.setCurrentIndex(settings.language.findData("ru"))
-    qtbot.waitUntil(lambda: window.page_labels() == [_("Today"), _("Participants"), _("Attendance"), _("Groups"), _("Calendar"), _("Programmes"), _("Settings")])
+    qtbot.waitUntil(lambda: window.page_labels() == [_("Today"), _("Participants"), _("Attendance"), _("Groups"), _("Calendar"), _("Programmes"), _("Reports"), _("Settings")])
     assert current_language() == "ru"
     assert settings.title.text() == _("Settings")
     assert window.today.last_sync.text() == _("Last sync: never")
@@ -108,5 +108,5 @@ def test_first_run_lock_unlock_and_language(qtbot, workspace, desktop_factory):
     qtbot.waitUntil(lambda: current_language() == "ky" and window.page_labels() == ky_labels)
     assert settings.title.text() == ky_title
     set_language("ru")
-    assert ru_labels == [_("Today"), _("Participants"), _("Attendance"), _("Groups"), _("Calendar"), _("Programmes"), _("Settings")]
+    assert ru_labels == [_("Today"), _("Participants"), _("Attendance"), _("Groups"), _("Calendar"), _("Programmes"), _("Reports"), _("Settings")]
     assert ky_labels != ru_labels  # the visible labels really changed language

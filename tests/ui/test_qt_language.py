@@ -14,12 +14,12 @@ def test_switch_retranslates_hidden_and_visible_windows(qtbot, set_up_workspace,
     desktop = desktop_factory(workspace)
     unlock(qtbot, desktop, "tynchtyk-2024")
     window = desktop.main_window
-    assert window.page_labels() == ["Бүгүн", "Катышуучулар", "Катышуу", "Топтор", "Календарь", "Программалар", "Жөндөөлөр"]
+    assert window.page_labels() == ["Бүгүн", "Катышуучулар", "Катышуу", "Топтор", "Календарь", "Программалар", "Отчеттор", "Жөндөөлөр"]
     assert window.today.last_sync.text() == "Акыркы шайкештирүү: эч качан"
 
     settings = window.settings
     settings.language.setCurrentIndex(settings.language.findData("ru"))
-    qtbot.waitUntil(lambda: window.page_labels() == ["Сегодня", "Участники", "Посещаемость", "Группы", "Календарь", "Программы", "Настройки"])
+    qtbot.waitUntil(lambda: window.page_labels() == ["Сегодня", "Участники", "Посещаемость", "Группы", "Календарь", "Программы", "Отчёты", "Настройки"])
     assert window.today.last_sync.text() == "Последняя синхронизация: никогда"
     assert settings.title.text() == "Настройки"
     # the unlock screen is hidden now, and follows too
@@ -31,7 +31,7 @@ def test_switch_retranslates_hidden_and_visible_windows(qtbot, set_up_workspace,
     desktop.lock()
     lock_screen = desktop.unlock_window
     lock_screen.language.setCurrentIndex(lock_screen.language.findData("ky"))
-    qtbot.waitUntil(lambda: window.page_labels() == ["Бүгүн", "Катышуучулар", "Катышуу", "Топтор", "Календарь", "Программалар", "Жөндөөлөр"])
+    qtbot.waitUntil(lambda: window.page_labels() == ["Бүгүн", "Катышуучулар", "Катышуу", "Топтор", "Календарь", "Программалар", "Отчеттор", "Жөндөөлөр"])
     assert settings.language.currentData() == "ky"
     wait_idle(qtbot, desktop)
     assert workspace.settings().language == "ky"
@@ -79,10 +79,10 @@ def test_real_catalogs_translate_the_navigation(qtbot, set_up_workspace, desktop
     window = desktop.main_window
     settings = window.settings
     ky_labels = window.page_labels()
-    assert ky_labels == [_("Today"), _("Participants"), _("Attendance"), _("Groups"), _("Calendar"), _("Programmes"), _("Settings")]
+    assert ky_labels == [_("Today"), _("Participants"), _("Attendance"), _("Groups"), _("Calendar"), _("Programmes"), _("Reports"), _("Settings")]
     settings.language.setCurrentIndex(settings.language.findData("ru"))
-    qtbot.waitUntil(lambda: window.page_labels() == [_("Today"), _("Participants"), _("Attendance"), _("Groups"), _("Calendar"), _("Programmes"), _("Settings")] and _("Today") != "" and
+    qtbot.waitUntil(lambda: window.page_labels() == [_("Today"), _("Participants"), _("Attendance"), _("Groups"), _("Calendar"), _("Programmes"), _("Reports"), _("Settings")] and _("Today") != "" and
                     settings.language.currentData() == "ru")
     ru_labels = window.page_labels()
-    assert ky_labels == ["Бүгүн", "Катышуучулар", "Катышуу", "Топтор", "Календарь", "Программалар", "Жөндөөлөр"]
-    assert ru_labels == ["Сегодня", "Участники", "Посещаемость", "Группы", "Календарь", "Программы", "Настройки"]
+    assert ky_labels == ["Бүгүн", "Катышуучулар", "Катышуу", "Топтор", "Календарь", "Программалар", "Отчеттор", "Жөндөөлөр"]
+    assert ru_labels == ["Сегодня", "Участники", "Посещаемость", "Группы", "Календарь", "Программы", "Отчёты", "Настройки"]
