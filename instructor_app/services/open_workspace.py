@@ -30,6 +30,7 @@ from instructor_app.storage.keystore import Keystore
 from instructor_app.storage.models import SYNCED_TABLES, AccessLog, Centre, ChangeLog, Device, Facilitator
 
 if TYPE_CHECKING:
+    from instructor_app.indicators import Indicators, Period
     from instructor_app.services.attendance import AttendanceService
     from instructor_app.services.curricula import CurriculumStore
     from instructor_app.services.instruments import InstrumentService
@@ -107,6 +108,12 @@ class OpenWorkspace:
         curricula, groups, _sessions = self._programme_services()
         return alerts(self.db, self.actor.id, curricula, groups.holidays, compliance_rules(), today,
                       self.instruments.high_risk_participants())
+
+    def indicators(self, period: Period, today: dt.date | None = None) -> Indicators:
+        """The programme's indicators of this laptop's centre for ``period`` (instructor_app.indicators)."""
+        from instructor_app.services.indicators import load_indicators
+
+        return load_indicators(self, period, today)
 
     @property
     def curricula(self) -> CurriculumStore:
@@ -227,6 +234,13 @@ class OpenWorkspace:
     def sync_now(self, today: dt.date):  # noqa: ANN201 - SyncSummary
         """Push what is waiting and pull the centre's changes; raises a translated UserError."""
         return self._sync_client().sync_once(today)
+
+    @property
+    def sync_conflicts(self):  # noqa: ANN201 - SyncConflictService
+        """Concurrent edits to review: ``count()``, ``list()``, ``keep_current(id)``, ``restore_losing(id)``."""
+        from instructor_app.services.sync_conflicts import SyncConflictService
+
+        return SyncConflictService(self.db, self.actor.id)
 
     # --- backups and checks -------------------------------------------------------------------
 

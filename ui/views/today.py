@@ -24,6 +24,7 @@ from ui.translator import Retranslating
 from ui.views.alert_text import alert_text, severity_colour, severity_text
 from ui.views.calendar import (CANCELLED_COLOUR, SESSION_ID, cancelled_font, facilitators_text, group_text,
                                is_cancelled, session_text, status_text, time_range)
+from ui.views.indicators_box import IndicatorsBox
 from ui.widgets import MessageLabel, heading, wrapped
 
 MAX_VISIBLE_ROWS = 8
@@ -220,6 +221,7 @@ class TodayPage(Retranslating, QWidget):
         for table in (self.today_sessions, self.week_sessions):
             table.open_session.connect(self.open_session)
             table.hide()
+        self.month = IndicatorsBox(backend)  # the month's key indicators
         self.facilitators_title = heading(size_delta=1)
         self.facilitators = QGridLayout()
         self.facilitators.setHorizontalSpacing(24)
@@ -236,7 +238,7 @@ class TodayPage(Retranslating, QWidget):
         layout.setSpacing(8)
         for widget in (self.title, self.date, self.centre, self.region, line, self.message, self.alerts_title,
                        self.alerts, self.alerts_empty, self.today_title, self.today_sessions, self.today_empty,
-                       self.week_title, self.week_sessions, self.week_empty,
+                       self.week_title, self.week_sessions, self.week_empty, self.month,
                        self.facilitators_title):
             layout.addWidget(widget)
         layout.addLayout(self.facilitators)
@@ -268,6 +270,7 @@ class TodayPage(Retranslating, QWidget):
         self.backend.run_open(lambda ws: ws.alerts(today), self._alerts_loaded, self._failed, owner=self)
         self.backend.run_open(lambda ws: ws.sessions.between(today, sunday),
                               lambda rows: self._loaded(today, rows), self._failed, owner=self)
+        self.month.refresh(today)
 
     def _alerts_loaded(self, items: list[AlertItem]) -> None:
         self.alerts_loaded = True
