@@ -36,10 +36,10 @@ CONCLUSION = ("Катышуучу бардык сессияларга катыш
 
 
 def subjects(opened, today: dt.date) -> dict[DocumentKind, str]:  # noqa: ANN001
-    """The demo records each document is about: the longest group, a completed participant, a refusal."""
+    """The demo records each document is about: the group with most sessions held, a completed participant, a refusal."""
     groups = opened.groups.list(GroupFilter(), today)
     details = [opened.groups.detail(g.id, today) for g in groups]
-    longest = max(details, key=lambda d: len(d.sessions))
+    longest = max(details, key=lambda d: (sum(s.status == "held" for s in d.sessions), len(d.sessions)))
     held = [s for s in longest.sessions if s.status == "held"] or list(longest.sessions)
     people = opened.participants.list(today=today)
     completed = next((p for p in people if p.status == "completed"), people[0])
