@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the storage stack is imported only by the commands that use
 log = logging.getLogger("instructor_app.cli")
 
 
-COMMANDS = ("demo", "check", "backup", "restore", "sync", "sync-enrol")
+COMMANDS = ("demo", "check", "backup", "restore", "sync", "sync-enrol", "report")
 SERVER_COMMAND = "server"  # the Probation receiving service: the rest of the line is its own
 
 
@@ -50,6 +50,7 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
         self._optionals.title = _("options")
+        self._positionals.title = _("arguments")
         self.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
 
     def error(self, message: str) -> NoReturn:
@@ -87,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
     demo = command("demo", _("create a demo database (a centre and a facilitator pair) in the data folder"))
     demo.add_argument("--if-missing", action="store_true",
                       help=_("do nothing when the data folder is already set up (used by 'make run')"))
+    demo.add_argument("--scale", choices=("small", "large"), default="small",
+                      help=_("small: a few groups; large: a centre five years into using the app (about 2,000 "
+                             "participants)"))
+    demo.add_argument("--seed", type=int, help=_("random seed of the large demo (the same seed, the same centre)"))
+    demo.add_argument("--today", type=_day, metavar="YYYY-MM-DD",
+                      help=_("the day the demo is built around (default: today)"))
     command("check", _("check the integrity of the encrypted database"))
     command("backup", _("write an encrypted backup file")).add_argument("path", type=Path)
     command("restore", _("replace the data with an encrypted backup file")).add_argument("path", type=Path)
@@ -94,11 +101,23 @@ def _parser() -> argparse.ArgumentParser:
     enrol = command("sync-enrol", _("connect this laptop to the Probation server with a one-time code"))
     enrol.add_argument("--server", required=True, metavar="URL", help=_("the server address (https://…)"))
     enrol.add_argument("--code", required=True, help=_("the one-time code from the Probation Department"))
+    from instructor_app import cli_report
+
+    cli_report.add_parser(command("report", _("make a document (PDF) or an export (CSV, Excel)")))
     server = commands.add_parser(SERVER_COMMAND, help=_("run or administer the Probation receiving service "
                                                         "(see 'instructor-app server --help')"),
                                  description=_("run or administer the Probation receiving service"))
     server.add_argument("rest", nargs=argparse.REMAINDER, metavar="…")
     return parser
+
+
+def _day(text: str):  # noqa: ANN202 - a datetime.date for argparse
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("not a date (YYYY-MM-DD): {value}").format(value=text)) from None
 
 
 def _read_secret(args: argparse.Namespace, prompt: str) -> str:
@@ -121,9 +140,18 @@ def _demo(args: argparse.Namespace, workspace: Workspace) -> int:
             sys.stdin.readline()
         return 0
     password = _read_secret(args, _("Password for the demo facilitators: "))
-    from instructor_app.demo import create_demo
+    if args.scale == "large":
+        from instructor_app.demo_large import DEFAULT_SEED, create_large_demo
 
-    opened, result = create_demo(workspace, password, language=args.lang or "ky")
+        seed = DEFAULT_SEED if args.seed is None else args.seed
+        opened, result, built = create_large_demo(workspace, password, language=args.lang or "ky", today=args.today,
+                                                  seed=seed)
+        print(_("Large demo: {records} records written in {seconds} s (seed {seed}).").format(
+            records=format_number(sum(built.counts.values())), seconds=format_number(round(built.seconds)), seed=seed))
+    else:
+        from instructor_app.demo import create_demo
+
+        opened, result = create_demo(workspace, password, language=args.lang or "ky", today=args.today)
     opened.close()
     print(_("Demo data created in {folder}.").format(folder=workspace.folder.root))
     print(_("Recovery key (keep it on paper, away from the laptop): {key}").format(key=result.recovery_key))
@@ -239,6 +267,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _restore(args, workspace)
         if args.command == "sync":
             return _with_open(args, workspace, _sync)
+        if args.command == "report":
+            from instructor_app import cli_report
+
+            return _with_open(args, workspace, lambda opened: cli_report.run(opened, args))
         if args.command == "sync-enrol":
             return _with_open(args, workspace, _sync_enrol(args.server, args.code))
         return _with_open(args, workspace, _check if args.command == "check" else _backup(args.path))
