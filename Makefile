@@ -34,7 +34,7 @@ $(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | system-deps
 	$(VENV)/bin/pip install $(PIP_FLAGS) -c $(CONSTRAINTS) -e '.[ui,test,uitest]'
 	@touch $@
 
-$(CORE_VENV)/.installed: pyproject.toml $(CONSTRAINTS)
+$(CORE_VENV)/.installed: pyproject.toml $(CONSTRAINTS) | system-deps
 	$(PYTHON) -m venv $(CORE_VENV)
 	$(CORE_VENV)/bin/pip install $(PIP_FLAGS) -c $(CONSTRAINTS) -e '.[test]'
 	@touch $@
@@ -55,11 +55,14 @@ extract: $(CORE_VENV)/.installed
 
 screenshots: $(VENV)/.installed $(MO_FILES)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python build/screenshots.py
+	$(VENV)/bin/python build/documents.py
 
 bench: $(VENV)/.installed $(MO_FILES)
 	$(VENV)/bin/python tests/benchmarks/bench_storage.py
 	$(VENV)/bin/python tests/benchmarks/bench_startup.py
 	$(VENV)/bin/python tests/benchmarks/bench_daily.py
+	$(VENV)/bin/python tests/benchmarks/bench_sync_ingest.py
+	$(VENV)/bin/python tests/benchmarks/bench_sync.py
 
 # The desktop bundle dist/InstructorApp/ (build/instructor-app.spec), then its own self-test.
 # Not part of 'make test': it takes about a minute. Windows: build/README-windows.md.

@@ -13,6 +13,7 @@ import random
 
 from instructor_app.i18n import _, ngettext
 from ui.qt import QObject, QTimer, Signal
+from ui.dialogs.sync_conflicts import count_text
 from ui.tasks import Backend, user_message
 
 INTERVAL_MS = 5 * 60 * 1000
@@ -70,6 +71,8 @@ class SyncRunner(QObject):
             text += " " + ngettext("{count} change was refused by the server and set aside; the others went through.",
                                    "{count} changes were refused by the server and set aside; the others went through.",
                                    summary.rejected).format(count=summary.rejected)
+        if summary.to_review:  # concurrent edits: reviewed in Settings → Probation server
+            text += " " + _("{changes} (Settings).").format(changes=count_text(summary.to_review))
         self.state_changed.emit(text)
         self.synced.emit(summary)
         self.timer.start(INTERVAL_MS)

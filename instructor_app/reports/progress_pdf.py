@@ -147,7 +147,7 @@ def _attendance(doc: PdfDocument, report: ProgressReport, lang: str) -> None:
         (_("Make-up sessions planned"), _count(counts.makeups_planned)),
         (_("Required sessions not attended yet"), _count(counts.still_missing if counts.required is not None
                                                          else None)),
-    ])
+    ], label_share=0.6)  # long labels, short figures: a label on one line keeps its figure beside it
     if not report.attendance:
         doc.spacer(4)
         doc.paragraph(_("No sessions are scheduled for this participant yet."))

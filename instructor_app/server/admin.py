@@ -19,10 +19,12 @@ from instructor_app.domain.regions import Region
 from instructor_app.server.db import (
     Batch,
     Centre,
+    Conflict,
     Database,
     Device,
     EnrolCode,
     ServerMeta,
+    Viewer,
     utcnow,
 )
 from instructor_app.sync.protocol import EnrolRequest, EnrolResponse
@@ -179,3 +181,71 @@ def revoke_device(db: Database, device_id: uuid.UUID) -> bool:
             return False
         device.revoked_at = utcnow()
         return True
+
+
+# --- Probation viewers (read the indicators of every centre) -------------------------------------
+
+def add_viewer(db: Database, name: str) -> tuple[uuid.UUID, str]:
+    """A new viewer and its token (256 random bits), returned once; only its hash is stored."""
+    name = " ".join(name.split())
+    if not name:
+        raise AdminError("the viewer needs a name")
+    token = new_device_token()
+    with db.write() as session:
+        viewer = Viewer(name=name[:200], token_sha256=sha256_hex(token), created_at=utcnow())
+        session.add(viewer)
+        session.flush()
+        return viewer.id, token
+
+
+def list_viewers(db: Database) -> list[Viewer]:
+    with db.read() as session:
+        return list(session.scalars(select(Viewer).order_by(Viewer.created_at)))
+
+
+def revoke_viewer(db: Database, viewer_id: uuid.UUID) -> bool:
+    """Revoke a viewer's token (its next request is ``401``). False: already revoked."""
+    with db.write() as session:
+        viewer = session.get(Viewer, viewer_id)
+        if viewer is None:
+            raise AdminError(f"no viewer with id {viewer_id}")
+        if viewer.revoked_at is not None:
+            return False
+        viewer.revoked_at = utcnow()
+        return True
+
+
+def viewer_for_token(session: Session, token: str) -> Viewer | None:
+    """The active viewer holding this token (None: unknown or revoked)."""
+    viewer = session.scalar(select(Viewer).where(Viewer.token_sha256 == sha256_hex(token)))
+    if viewer is None or viewer.revoked_at is not None:
+        return None
+    return viewer
+
+
+# --- conflicts (losing versions of concurrent edits, reviewed on the laptops) ----------------------
+
+@dataclass(frozen=True)
+class ConflictInfo:
+    id: uuid.UUID
+    centre_name: str
+    table_name: str
+    row_id: uuid.UUID
+    losing_device: str   # the device's name (its id when unknown)
+    winning_device: str
+    at: dt.datetime
+
+
+def list_conflicts(db: Database, centre_id: uuid.UUID | None = None) -> list[ConflictInfo]:
+    """Conflicts no laptop has reviewed yet, the oldest first (of one centre, or of all)."""
+    with db.read() as session:
+        if centre_id is not None and session.get(Centre, centre_id) is None:
+            raise AdminError(f"no centre with id {centre_id}")
+        query = (select(Conflict, Centre.name).join(Centre, Centre.id == Conflict.centre_id)
+                 .where(Conflict.reviewed_at.is_(None)).order_by(Conflict.at, Conflict.id))
+        if centre_id is not None:
+            query = query.where(Conflict.centre_id == centre_id)
+        rows = session.execute(query).all()
+        names = dict(session.execute(select(Device.id, Device.name)).tuples().all())
+        return [ConflictInfo(c.id, centre_name, c.table_name, c.row_id, names.get(c.losing_device, str(c.losing_device)),
+                             names.get(c.winning_device, str(c.winning_device)), c.at) for c, centre_name in rows]

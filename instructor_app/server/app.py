@@ -33,7 +33,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from instructor_app import __version__
-from instructor_app.server import admin, store
+from instructor_app.server import admin, indicators, store
 from instructor_app.server.db import Database, Device
 from instructor_app.sync.protocol import (
     MAX_COMPRESSED_BYTES,
@@ -151,7 +151,7 @@ def _errors_doc(*codes: str) -> dict[int | str, dict[str, Any]]:
     return {STATUS[c]: {"model": ErrorBody, "description": c} for c in codes}
 
 
-def create_app(db_url: str, *, rate: float = 2.0, burst: int = 120,
+def create_app(db_url: str, *, rate: float = 2.0, burst: int = 300,
                enrol_rate: float = 0.2, enrol_burst: int = 10) -> FastAPI:
     """The service on the database at ``db_url``, migrated to this build's schema first.
 
@@ -273,8 +273,10 @@ def create_app(db_url: str, *, rate: float = 2.0, burst: int = 120,
                                                       "rate_limited")})
     async def pull(request: Request,
                    cursor: Annotated[int, Query(ge=0, le=MAX_FEED_ID)] = 0,
-                   limit: Annotated[int, Query(ge=1, le=MAX_RECORDS)] = MAX_RECORDS) -> Response:
-        """The centre's changes after ``cursor`` that this device did not write itself."""
+                   limit: Annotated[int, Query(ge=1, le=MAX_RECORDS)] = MAX_RECORDS,
+                   include: Annotated[str, Query(max_length=200)] = "") -> Response:
+        """The centre's changes after ``cursor`` that this device did not write itself; with
+        ``include=conflicts``, also the losing versions of concurrent edits, for review (§5)."""
         _check_protocol(request)
         device_id = await authenticate(request)
 
@@ -283,9 +285,11 @@ def create_app(db_url: str, *, rate: float = 2.0, burst: int = 120,
                 device = session.get(Device, device_id)
                 if device is None or device.revoked_at is not None:
                     raise ApiError("device_revoked", "unknown or revoked device token")
-                return store.pull(session, device, cursor, limit)
+                return store.pull(session, device, cursor, limit, conflicts="conflicts" in include.split(","))
 
         return encoded(await run_in_threadpool(work))
+
+    indicators.register(app, db, limiter)  # GET /api/v1/indicators (device or Probation viewer tokens)
 
     def openapi() -> dict[str, Any]:
         """The generated schema, plus the request bodies that the handlers read raw (to cap them)."""

@@ -53,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--ssl-keyfile", metavar="FILE", help="TLS private key (PEM)")
     run.add_argument("--rate", type=float, default=2.0,
                      help="push/pull requests per second per device, in each process (default 2)")
-    run.add_argument("--burst", type=int, default=120, help="requests a device may make at once (default 120)")
+    run.add_argument("--burst", type=int, default=300,
+                     help="requests a device may make at once (default 300: a 5-year centre's first sync)")
     run.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
 
     add = commands.add_parser("centre", help="manage centres", description="manage centres")
@@ -73,6 +74,20 @@ def _parser() -> argparse.ArgumentParser:
 
     revoke = command("revoke", "revoke a device: its token stops working at once")
     revoke.add_argument("--device", required=True, type=_uuid, metavar="ID")
+
+    conflicts = command("conflicts", "list the concurrent edits no laptop has reviewed yet")
+    conflicts.add_argument("--centre", type=_uuid, metavar="ID", help="only this centre's")
+
+    viewer = commands.add_parser("viewer", help="manage Probation viewers (read the indicators of every centre)",
+                                 description="manage Probation viewers (read the indicators of every centre)")
+    viewer_commands = viewer.add_subparsers(dest="viewer_command", metavar="ACTION", required=True)
+    viewer_add = viewer_commands.add_parser("add", help="add a viewer and print its token (shown only once)")
+    viewer_add.add_argument("name", metavar="NAME")
+    viewer_list = viewer_commands.add_parser("list", help="list the viewers")
+    viewer_revoke = viewer_commands.add_parser("revoke", help="revoke a viewer: its token stops working at once")
+    viewer_revoke.add_argument("viewer", type=_uuid, metavar="ID")
+    for sub in (viewer_add, viewer_list, viewer_revoke):
+        sub.add_argument("--db", metavar="URL", default=os.environ.get(DB_ENV))
     return parser
 
 
@@ -183,11 +198,56 @@ def _revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _viewer(args: argparse.Namespace) -> int:
+    from instructor_app.server import admin
+
+    db = _database(args.db)
+    try:
+        if args.viewer_command == "add":
+            viewer_id, token = admin.add_viewer(db, args.name)
+            print(token)
+            print(f"Token of viewer {viewer_id} ({args.name.strip()}). It is shown only now: send it as "
+                  "'Authorization: Bearer <token>' to GET /api/v1/indicators.", file=sys.stderr)
+        elif args.viewer_command == "list":
+            viewers = admin.list_viewers(db)
+            for viewer in viewers:
+                status = "revoked" if viewer.revoked_at else "active"
+                print(f"{viewer.id}  {status:<7}  {viewer.created_at:%Y-%m-%d}  {viewer.name}")
+            if not viewers:
+                print("No viewers yet: add one with 'server viewer add NAME'.")
+        else:
+            changed = admin.revoke_viewer(db, args.viewer)
+            print(f"Viewer {args.viewer} revoked." if changed else f"Viewer {args.viewer} was already revoked.")
+    finally:
+        db.dispose()
+    return 0
+
+
+def _conflicts(args: argparse.Namespace) -> int:
+    from instructor_app.server import admin
+
+    db = _database(args.db)
+    try:
+        found = admin.list_conflicts(db, args.centre)
+    finally:
+        db.dispose()
+    if not found:
+        print("No conflicts to review.")
+        return 0
+    print(f"{'kept (UTC)':<16}  {'centre':<20}  {'table':<18}  {'record id':<36}  {'losing device':<20}  winning device")
+    for c in found:
+        print(f"{c.at:%Y-%m-%d %H:%M}  {c.centre_name[:20]:<20}  {c.table_name[:18]:<18}  {c.row_id!s:<36}  "
+              f"{c.losing_device[:20]:<20}  {c.winning_device[:20]}")
+    print(f"{len(found)} to review on the centre's laptops (Settings → Probation server).", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command != "run":
         logging.basicConfig(level=logging.WARNING)
-    handlers = {"run": _run, "centre": _centre, "enrol-code": _enrol_code, "devices": _devices, "revoke": _revoke}
+    handlers = {"run": _run, "centre": _centre, "enrol-code": _enrol_code, "devices": _devices, "revoke": _revoke,
+                "viewer": _viewer, "conflicts": _conflicts}
     try:
         return handlers[args.command](args)
     except _Failure as exc:

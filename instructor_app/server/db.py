@@ -3,7 +3,8 @@
 Portable between SQLite (the default, ``sqlite:///path`` or a plain file path) and PostgreSQL
 (``postgresql+psycopg://…``): no SQLite-only SQL, timestamps are aware UTC (``timestamptz`` on
 PostgreSQL, naive UTC text on SQLite, made aware again on reading), change numbers come from an
-ordinary autoincrement table (``feed_counter``).
+ordinary autoincrement table (``feed_counter``: its rows on SQLite, its sequence on PostgreSQL), a
+batch's worth in one statement (``reserve_feed_ids``). Both databases run every server test.
 
 Write transactions on SQLite start with ``BEGIN IMMEDIATE`` (the write lock is taken before the
 first read, so two concurrent batches queue instead of failing with "database is locked" on
@@ -33,7 +34,10 @@ from sqlalchemy import (
     Uuid,
     create_engine,
     event,
+    func,
+    insert,
     make_url,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -181,16 +185,43 @@ class Conflict(ServerBase):
 
 
 class FeedCounter(ServerBase):
-    """Numbers changes: each accepted write inserts a row and takes its id as ``record.feed_seq``.
+    """Numbers changes: each accepted write takes a number from here as ``record.feed_seq``
+    (``reserve_feed_ids``).
 
-    AUTOINCREMENT on SQLite (ids never reused, even after old rows are pruned); an identity column
-    on PostgreSQL.
+    AUTOINCREMENT on SQLite (ids never reused, even after old rows are pruned): numbers are new rows.
+    On PostgreSQL only the column's sequence is used (no rows are written, nothing to prune).
     """
 
     __tablename__ = "feed_counter"
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(FeedId, primary_key=True, autoincrement=True)
+
+
+class Viewer(ServerBase):
+    """A Probation reader of the indicators of every centre (``GET /api/v1/indicators``), e.g. the
+    department's analyst; only the token's SHA-256 is kept (revision s0002)."""
+
+    __tablename__ = "viewer"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+def reserve_feed_ids(session: Session, count: int) -> list[int]:
+    """``count`` new feed numbers, increasing, in one statement (a batch of 500 records is not 500 round
+    trips): ``nextval`` of ``feed_counter``'s sequence on PostgreSQL, new ``feed_counter`` rows on SQLite.
+    Numbers never come back; a reserved number left unused is a gap, which the feed allows."""
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(FeedCounter.__tablename__, "id")
+        found = session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, count))).all()
+    else:
+        table = FeedCounter.__table__
+        found = session.scalars(insert(table).values([{"id": None}] * count).returning(table.c.id)).all()
+    return sorted(found)
 
 
 # --- connection --------------------------------------------------------------------------------

@@ -27,8 +27,12 @@ Writers of one centre are serialised by a row lock on the centre (``SELECT … F
 serialises all writers anyway), so within a centre feed numbers become visible in increasing order
 and a pull cursor never skips a change committed later with a smaller number.
 
-Not in v1: losing versions are kept on the server for review but are **not** sent down to the
-laptops by ``pull`` (the protocol document §5 says they will be); ``pull`` sends current versions only.
+Every kept loser also becomes a feed entry of the pseudo-table ``CONFLICT_TABLE`` (row id = the
+conflict's id, ``data`` = a ``ConflictNotice``), so ``pull`` sends it down with the same cursor to
+every laptop of the centre that asks for conflicts (``include=conflicts``), including the two that
+made the edits; a resent loser is known and adds nothing. A ``conflict_review`` record (a fact,
+pushed by the laptop where the coordinator decided) marks the conflict reviewed here too. A laptop
+cannot push ``CONFLICT_TABLE`` (``unknown_table``).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from instructor_app.server.db import (
@@ -47,12 +51,15 @@ from instructor_app.server.db import (
     Device,
     FeedCounter,
     Record,
+    reserve_feed_ids,
     utcnow,
 )
 from instructor_app.storage.models import SYNCED_TABLES
 from instructor_app.sync.protocol import (
+    CONFLICT_TABLE,
     MAX_BATCH_BYTES,
     MAX_RECORDS,
+    ConflictNotice,
     Operation,
     Outcome,
     PullPage,
@@ -64,8 +71,11 @@ from instructor_app.sync.protocol import (
 
 KNOWN_TABLES = frozenset(cls.__tablename__ for cls in SYNCED_TABLES)
 SHARED_TABLES = frozenset({"curriculum_version", "instrument_version"})
-APPEND_ONLY = frozenset({"attendance", "answer", "partner_answer", "status_change", "schedule_change"})
+APPEND_ONLY = frozenset({"attendance", "answer", "partner_answer", "status_change", "schedule_change",
+                         "conflict_review"})
+REVIEW_TABLE = "conflict_review"
 assert APPEND_ONLY <= KNOWN_TABLES, APPEND_ONLY - KNOWN_TABLES
+assert CONFLICT_TABLE not in KNOWN_TABLES  # made by the server only, never pushed
 
 
 class BatchIdTaken(Exception):
@@ -100,13 +110,17 @@ def _result(change: RecordChange, outcome: Outcome, **extra: object) -> RecordRe
 
 
 class _Applier:
-    def __init__(self, session: Session, device: Device) -> None:
+    def __init__(self, session: Session, device: Device, block: int = 1) -> None:
         self.session = session
         self.device = device
         self.last_feed_id = 0
+        self.block = max(1, block)  # feed numbers reserved at once (the batch's size: one statement)
+        self._reserved: list[int] = []
 
     def next_feed_id(self) -> int:
-        feed_id = self.session.execute(insert(FeedCounter).returning(FeedCounter.id)).scalar_one()
+        if not self._reserved:  # taken under the centre's lock, so they still grow per centre
+            self._reserved = reserve_feed_ids(self.session, self.block)[::-1]
+        feed_id = self._reserved.pop()
         self.last_feed_id = feed_id
         return feed_id
 
@@ -121,7 +135,7 @@ class _Applier:
         return found
 
     def store(self, change: RecordChange, row: Record | None) -> Record:
-        feed_seq = self.next_feed_id()  # first: the INSERT it runs flushes the session
+        feed_seq = self.next_feed_id()
         if row is None:
             row = Record(table_name=change.table, row_id=change.id, centre_id=self.device.centre_id)
             self.session.add(row)
@@ -135,11 +149,36 @@ class _Applier:
 
     def keep_loser(self, table: str, row_id: uuid.UUID, loser: Version, operation: str, data_json: str,
                    winner: Version) -> None:
-        self.session.add(Conflict(
-            table_name=table, row_id=row_id, centre_id=self.device.centre_id,
+        """Keep the losing version, and put it in the centre's feed for the laptops to review."""
+        feed_seq = self.next_feed_id()
+        conflict = Conflict(
+            id=uuid.uuid4(), table_name=table, row_id=row_id, centre_id=self.device.centre_id,
             losing_device=loser.device_id, losing_hlc=loser.hlc, losing_row_version=loser.row_version,
             losing_operation=operation, losing_data_json=data_json,
-            winning_device=winner.device_id, winning_hlc=winner.hlc))
+            winning_device=winner.device_id, winning_hlc=winner.hlc, at=utcnow())
+        self.session.add(conflict)
+        names = dict(self.session.execute(select(Device.id, Device.name).where(
+            Device.id.in_({loser.device_id, winner.device_id}))).tuples().all())
+        notice = ConflictNotice(
+            table=table, row_id=row_id, losing_device=loser.device_id,
+            losing_device_name=names.get(loser.device_id, "")[:200], losing_hlc=loser.hlc,
+            losing_row_version=loser.row_version, losing_operation=Operation(operation),
+            losing_data=json.loads(data_json), winning_device=winner.device_id,
+            winning_device_name=names.get(winner.device_id, "")[:200], winning_hlc=winner.hlc, kept_at=conflict.at)
+        self.session.add(Record(
+            table_name=CONFLICT_TABLE, row_id=conflict.id, centre_id=self.device.centre_id, row_version=1,
+            hlc=winner.hlc, device_id=self.device.id, operation=Operation.INSERT.value,
+            data_json=notice.model_dump_json(), feed_seq=feed_seq))
+
+    def mark_reviewed(self, change: RecordChange) -> None:
+        """A review pushed by a laptop: the conflict it names (of this centre) is reviewed here too."""
+        try:
+            conflict_id = uuid.UUID(str(change.data.get("conflict_id")))
+        except ValueError:
+            return
+        conflict = self.session.get(Conflict, conflict_id)
+        if conflict is not None and conflict.centre_id == self.device.centre_id and conflict.reviewed_at is None:
+            conflict.reviewed_at = utcnow()
 
     def known_loser(self, change: RecordChange) -> bool:
         return self.session.scalar(select(Conflict.id).where(
@@ -159,6 +198,8 @@ class _Applier:
             return _result(change, Outcome.REJECTED, code="forbidden_centre",
                            message="this record id belongs to another centre"), row
         if row is None:
+            if change.table == REVIEW_TABLE:
+                self.mark_reviewed(change)
             return _result(change, Outcome.ACCEPTED), self.store(change, None)
         if (change.row_version, change.hlc) == (row.row_version, row.hlc):
             return _result(change, Outcome.DUPLICATE), row
@@ -197,7 +238,7 @@ def apply_batch(session: Session, device: Device, batch: PushBatch) -> PushResul
             raise BatchIdTaken(str(batch.batch_id))
         return PushResult.model_validate_json(stored.result_json)
 
-    applier = _Applier(session, device)
+    applier = _Applier(session, device, block=len(batch.records))
     rows = applier.load(batch.records)
     results = []
     for change in batch.records:
@@ -217,8 +258,11 @@ def apply_batch(session: Session, device: Device, batch: PushBatch) -> PushResul
     return answer
 
 
-def pull(session: Session, device: Device, cursor: int, limit: int = MAX_RECORDS) -> PullPage:
+def pull(session: Session, device: Device, cursor: int, limit: int = MAX_RECORDS, *,
+         conflicts: bool = False) -> PullPage:
     """The centre's changes after ``cursor``, except those whose current version this device wrote.
+    With ``conflicts`` (a device that asks ``include=conflicts``) the feed's conflicts to review come
+    too, to every device of the centre; without, they are passed over (an older app does not ask).
 
     At most ``limit`` (≤ 500) records and about MAX_BATCH_BYTES of JSON (always at least one record);
     ``cursor`` in the answer is the last change returned (the input cursor when none), ``more`` says
@@ -228,7 +272,10 @@ def pull(session: Session, device: Device, cursor: int, limit: int = MAX_RECORDS
     rows = session.scalars(
         select(Record)
         .where(or_(Record.centre_id == device.centre_id, Record.table_name.in_(SHARED_TABLES)),  # reference data
-               Record.feed_seq > cursor, Record.device_id != device.id)
+               Record.feed_seq > cursor,
+               # no echo of this device's own writes, but every conflict goes to every laptop that asks
+               or_(Record.device_id != device.id, Record.table_name == CONFLICT_TABLE) if conflicts
+               else and_(Record.device_id != device.id, Record.table_name != CONFLICT_TABLE))
         .order_by(Record.feed_seq)
         .limit(limit + 1)
     ).all()

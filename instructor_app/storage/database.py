@@ -18,7 +18,7 @@ from instructor_app import errors
 from instructor_app.storage import backup, migrate
 from instructor_app.storage.changelog import ACTOR_KEY, CLOCK_KEY, REMOTE_KEY, OutboxSession
 from instructor_app.storage.engine import create_store_engine, integrity_problems, key_literal, storage_errors
-from instructor_app.storage.models import ChangeLog, Device
+from instructor_app.storage.models import ChangeLog, Device, SyncState
 from instructor_app.sync.hlc import HlcTimestamp, HybridLogicalClock
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,17 @@ class Database:
                 session.flush()
             self.device_id = device.id
             last = session.scalar(select(func.max(ChangeLog.hlc)))
+            observed = session.scalar(select(SyncState.observed_hlc).where(SyncState.id == 1))
+        # the clock resumes after this laptop's own changes and after what it saw from the server
+        # (a pulled edit from a laptop whose clock ran ahead): a later local edit sorts after both
+        stamps = []
+        for stored in filter(None, (last, observed)):
+            try:
+                stamps.append(HlcTimestamp.decode(stored))
+            except ValueError:
+                log.warning("an unreadable stored clock value is ignored")
         node = self.device_id.hex[:16]
-        self.clock = HybridLogicalClock(node, HlcTimestamp.decode(last) if last else None)
+        self.clock = HybridLogicalClock(node, max(stamps) if stamps else None)
 
     @contextmanager
     def session(self, actor_id: uuid.UUID | str | None = None) -> Iterator[OutboxSession]:

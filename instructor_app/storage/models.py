@@ -140,6 +140,7 @@ class SyncState(Base):
     last_attempt_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     last_error: Mapped[str] = mapped_column(String(64), default="")  # an error code, never a message with data
     pending_batch: Mapped[str] = mapped_column(Text, default="")  # the batch sent but not answered: resent as is
+    observed_hlc: Mapped[str] = mapped_column(String(64), default="")  # the clock after the last pull: kept across a lock
 
 
 class AccessLog(Base):
@@ -162,6 +163,7 @@ class AccessLog(Base):
 from instructor_app.storage import programme_models as _programme_models  # noqa: E402,F401
 from instructor_app.storage import participant_models as _participant_models  # noqa: E402,F401
 from instructor_app.storage import instrument_models as _instrument_models  # noqa: E402,F401
+from instructor_app.storage import conflict_models as _conflict_models  # noqa: E402,F401
 
 SYNCED_TABLES = tuple(
     mapper.class_ for mapper in Base.registry.mappers if issubclass(mapper.class_, SyncedRecord)

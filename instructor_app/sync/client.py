@@ -11,7 +11,10 @@
   nothing and keeps the batch for the next attempt [AnkiDroid #4366].
 - **Pull.** Pages from ``SyncState.pull_cursor``; each page is stored in one remote transaction
   together with the new cursor, so the cursor never runs ahead of what is stored. A row with local
-  changes not yet pushed is not overwritten [DHIS2]. Every pulled timestamp moves the local clock.
+  changes not yet pushed is not overwritten [DHIS2]. Every pulled timestamp moves the local clock,
+  and the clock is saved with the page (``SyncState.observed_hlc``), so it survives a lock. Records
+  of ``CONFLICT_TABLE`` are losing versions kept by the server: stored once each for review
+  (instructor_app.sync.conflicts), never applied to a row.
   The feed holds each row's current version in the order of its last change, so a row can come
   before a row it refers to: it is tried again after the later pages, and the cursor stays before
   it until it is stored (a sync cut short pulls it again). Progress is kept page by page.
@@ -40,8 +43,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from instructor_app.storage.models import ChangeLog, Device, SyncState, utcnow
 from instructor_app.sync import errors
+from instructor_app.sync.conflicts import count_to_review, store_conflict
 from instructor_app.sync.hlc import HlcTimestamp
 from instructor_app.sync.protocol import (
+    CONFLICT_TABLE,
     MAX_DECOMPRESSED_BYTES,
     MAX_RECORDS,
     PROTOCOL_HEADER,
@@ -60,7 +65,7 @@ from instructor_app.sync.protocol import (
     decode,
     encode,
 )
-from instructor_app.sync.serialize import MODELS, UnknownTable, apply_change, to_change
+from instructor_app.sync.serialize import MODELS, UnknownTable, apply_change, change_of, current_rows
 
 if TYPE_CHECKING:
     import httpx
@@ -89,6 +94,7 @@ class SyncSummary:
     waiting: int = 0
     not_stored: int = 0  # pulled records this laptop could not store (a table it does not know, a broken link)
     batches: int = 0
+    to_review: int = 0   # concurrent edits kept by the server that nobody has reviewed yet (either laptop)
 
 
 @dataclass
@@ -324,9 +330,11 @@ class SyncClient:
             device = session.get(Device, self.db.device_id) or session.scalars(select(Device)).first()
             if device is not None:
                 device.last_sync_at = now
+            to_review = count_to_review(session)
         summary = SyncSummary(sent=counts.sent, accepted=counts.accepted, duplicates=counts.duplicates,
                               conflicts=counts.conflicts, rejected=counts.rejected, received=counts.received,
-                              waiting=self.waiting(), not_stored=counts.not_stored, batches=counts.batches)
+                              waiting=self.waiting(), not_stored=counts.not_stored, batches=counts.batches,
+                              to_review=to_review)
         log.info("sync done on %s: %s", today.isoformat() if today else "-", summary)
         return summary
 
@@ -353,23 +361,38 @@ class SyncClient:
         records: list[RecordChange] = []
         covers: dict[tuple[str, uuid.UUID], list[int]] = {}
         with self.db.session() as session:
-            entries = session.scalars(select(ChangeLog).where(ChangeLog.state == "pending")
-                                      .order_by(ChangeLog.seq)).all()
-            by_row: dict[tuple[str, uuid.UUID], list[ChangeLog]] = {}
+            # the columns needed, not ORM objects: a first sync drains tens of thousands of entries
+            entries = session.execute(select(ChangeLog.seq, ChangeLog.table_name, ChangeLog.row_id,
+                                             ChangeLog.operation, ChangeLog.hlc)
+                                      .where(ChangeLog.state == "pending").order_by(ChangeLog.seq)).all()
+            by_row: dict[tuple[str, uuid.UUID], list[Any]] = {}
             for entry in entries:
                 by_row.setdefault((entry.table_name, entry.row_id), []).append(entry)
+            rows = self._rows(session, by_row)  # a few queries per table, not one per row
             for (table, row_id), row_entries in by_row.items():
-                model = MODELS.get(table)
-                row = session.get(model, row_id) if model is not None else None
+                row = rows.get((table, row_id))
                 if row is None:
                     log.warning("outbox entry for a row that cannot be read (%s); left pending", table)
                     continue
                 inserted = any(e.operation == "insert" for e in row_entries)
                 operation = Operation.INSERT if inserted else Operation.UPDATE
-                change = to_change(row, row_entries[-1], operation)
+                change = change_of(MODELS[table], row, row_entries[-1], operation)
                 records.append(change)
                 covers[(change.table, change.id)] = [e.seq for e in row_entries]
         return records, covers
+
+    @staticmethod
+    def _rows(session: Any, wanted: dict[tuple[str, uuid.UUID], Any]) -> dict[tuple[str, uuid.UUID], Any]:
+        """The current rows named by ``wanted``'s keys (table, id), read in chunks per table."""
+        ids: dict[str, list[uuid.UUID]] = {}
+        for table, row_id in wanted:
+            ids.setdefault(table, []).append(row_id)
+        found: dict[tuple[str, uuid.UUID], Any] = {}
+        for table, table_ids in ids.items():
+            model = MODELS.get(table)
+            if model is not None:
+                found.update(((table, row_id), row) for row_id, row in current_rows(session, model, table_ids).items())
+        return found
 
     def _save_batch(self, batch: PushBatch, seqs: list[list[int]]) -> None:
         """Before sending: the batch as it will travel and the outbox entries it covers."""
@@ -453,7 +476,7 @@ class SyncClient:
         outstanding: list[RecordChange] = []
         for _page in range(MAX_PULL_PAGES):
             answer = self._call(http, "GET", "/api/v1/pull", token=token,
-                                params={"cursor": cursor, "limit": MAX_RECORDS})
+                                params={"cursor": cursor, "limit": MAX_RECORDS, "include": "conflicts"})
             self._raise_for(answer)
             page: PullPage = self._decode(answer, PullPage)
             last_page = not page.more or page.cursor == cursor
@@ -490,6 +513,8 @@ class SyncClient:
                     break
             state = session.get(SyncState, 1)
             assert state is not None
+            if records:  # the clock after this page's timestamps, so that an unlock resumes from it
+                state.observed_hlc = self.db.clock.last.encode()
             if final and retry:
                 counts.not_stored += len(retry)
                 log.warning("%s pulled records could not be stored (a row they refer to is missing or a unique "
@@ -505,7 +530,10 @@ class SyncClient:
         """True/False: stored (changed or not); None: refused by the database, to try again."""
         try:
             with session.begin_nested():
-                changed = apply_change(session, record)
+                if record.table == CONFLICT_TABLE:  # a losing version kept by the server, to review here
+                    changed = store_conflict(session, record)
+                else:
+                    changed = apply_change(session, record)
                 session.flush()
         except UnknownTable:
             counts.skipped_tables.add(record.table)

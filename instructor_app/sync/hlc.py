@@ -43,6 +43,12 @@ class HybridLogicalClock:
         self._last = last or HlcTimestamp(0, 0, node)
         self._lock = threading.Lock()
 
+    @property
+    def last(self) -> HlcTimestamp:
+        """The latest timestamp given out or merged (what a restarted clock resumes from)."""
+        with self._lock:
+            return self._last
+
     def now(self) -> HlcTimestamp:
         """A timestamp for a local event (a change written on this device)."""
         with self._lock:

@@ -14,7 +14,7 @@ import uuid
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "X-Instructor-Protocol"
@@ -24,6 +24,7 @@ MAX_COMPRESSED_BYTES = 256 * 1024     # what the server reads from the wire
 MAX_DECOMPRESSED_BYTES = 4 * 1024 * 1024
 COMPRESS_ABOVE = 1024
 HLC_PATTERN = r"^\d{15}-\d{9}-[0-9a-f]{1,32}$"
+CONFLICT_TABLE = "sync_conflict"      # pull feed entries that carry a kept losing version (§5)
 
 
 class ProtocolError(Exception):
@@ -81,6 +82,29 @@ class RecordResult(Message):
 class PushResult(Message):
     batch_id: uuid.UUID
     results: list[RecordResult]
+
+
+class ConflictNotice(BaseModel):
+    """The ``data`` of a pull record of table ``CONFLICT_TABLE`` (its ``id`` is the server's conflict id):
+    a version that lost a concurrent edit, kept by the server, for the centre's laptops to review.
+
+    Unknown keys are ignored (a newer server may add some); an older app skips the whole table as
+    unknown, like any table it does not know."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    table: str = Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")
+    row_id: uuid.UUID
+    losing_device: uuid.UUID
+    losing_device_name: str = Field(default="", max_length=200)
+    losing_hlc: str = Field(pattern=HLC_PATTERN)
+    losing_row_version: int = Field(ge=1)
+    losing_operation: Operation
+    losing_data: dict[str, Any]
+    winning_device: uuid.UUID
+    winning_device_name: str = Field(default="", max_length=200)
+    winning_hlc: str = Field(pattern=HLC_PATTERN)
+    kept_at: AwareDatetime
 
 
 class PullPage(Message):

@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, Uuid, inspect
+from sqlalchemy import Boolean, Date, Integer, Uuid, inspect, select
 from sqlalchemy.orm import Session
 
 from instructor_app.storage.models import (
@@ -91,9 +92,37 @@ def _from_wire(value: Any, column_type: Any) -> Any:
     return value
 
 
+def _uuid_to_wire(value: Any) -> Any:
+    return None if value is None else str(value)
+
+
+def _date_to_wire(value: Any) -> Any:
+    return None if value is None else _to_wire(value)
+
+
+@cache
+def _writers(model: type[SyncedRecord]) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+    """(attribute key, column name, value → wire form) of every column but the envelope: the same
+    result as ``_to_wire``, with the type test done once per column instead of once per value (a
+    first sync serialises every row of the laptop)."""
+    found = []
+    for key, name, column_type in _columns(model):
+        writer: Callable[[Any], Any] = _to_wire
+        if isinstance(column_type, Uuid):
+            writer = _uuid_to_wire
+        elif isinstance(column_type, (UTCDateTime, Date)):
+            writer = _date_to_wire
+        found.append((key, name, writer))
+    return tuple(found)
+
+
 def row_data(row: SyncedRecord) -> dict[str, Any]:
     """The ``data`` of a row: every mapped column but the envelope, in wire form."""
-    return {name: _to_wire(getattr(row, key)) for key, name, _type in _columns(type(row))}
+    return _data(type(row), row)
+
+
+def _data(model: type[SyncedRecord], row: Any) -> dict[str, Any]:
+    return {name: write(getattr(row, key)) for key, name, write in _writers(model)}
 
 
 def to_change(row: SyncedRecord, log_entry: ChangeLog, operation: Operation | str | None = None) -> RecordChange:
@@ -101,11 +130,31 @@ def to_change(row: SyncedRecord, log_entry: ChangeLog, operation: Operation | st
 
     ``operation`` defaults to the entry's, except that a tombstoned row always travels as ``delete``.
     """
+    return change_of(type(row), row, log_entry, operation)
+
+
+def change_of(model: type[SyncedRecord], row: Any, log_entry: Any, operation: Operation | str | None = None
+              ) -> RecordChange:
+    """``to_change`` for an ORM object of ``model`` or a row read by ``current_rows`` (the same
+    attributes); ``log_entry`` needs ``operation`` and ``hlc``."""
     op = Operation(operation or log_entry.operation)
     if row.deleted_at is not None:
         op = Operation.DELETE
-    return RecordChange(table=row.__tablename__, id=row.id, row_version=row.row_version,  # type: ignore[attr-defined]
-                        hlc=log_entry.hlc, operation=op, data=row_data(row))
+    return RecordChange(table=model.__tablename__, id=row.id, row_version=row.row_version,  # type: ignore[attr-defined]
+                        hlc=log_entry.hlc, operation=op, data=_data(model, row))
+
+
+def current_rows(session: Session, model: type[SyncedRecord], ids: list[uuid.UUID],
+                 chunk: int = 500) -> dict[uuid.UUID, Any]:
+    """The stored rows of ``model`` with these ids, as plain rows (no ORM objects: cheap for tens of
+    thousands) whose attributes are the model's attribute keys, for ``change_of``."""
+    table = model.__table__  # type: ignore[attr-defined]
+    columns = [attr.columns[0].label(attr.key) for attr in inspect(model).column_attrs]
+    found: dict[uuid.UUID, Any] = {}
+    for start in range(0, len(ids), chunk):
+        for row in session.execute(select(*columns).where(table.c.id.in_(ids[start:start + chunk]))).all():
+            found[row.id] = row
+    return found
 
 
 def model_for(table: str) -> type[SyncedRecord]:
@@ -118,11 +167,17 @@ def model_for(table: str) -> type[SyncedRecord]:
 def values_from(change: RecordChange) -> dict[str, Any]:
     """The attribute values of ``change`` for its ORM class (unknown keys ignored: a newer peer's
     columns; missing keys left out: the column keeps its default or its current value)."""
-    model = model_for(change.table)
+    return attribute_values(change.table, change.data)
+
+
+def attribute_values(table: str, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` in wire form (e.g. a losing version kept by the server) as attribute values of ``table``'s
+    ORM class; the same rules as ``values_from``."""
+    model = model_for(table)
     values: dict[str, Any] = {}
     for key, name, column_type in _columns(model):
-        if name in change.data:
-            values[key] = _from_wire(change.data[name], column_type)
+        if name in data:
+            values[key] = _from_wire(data[name], column_type)
     return values
 
 
@@ -149,4 +204,5 @@ def apply_change(session: Session, change: RecordChange) -> bool:
     return changed
 
 
-__all__ = ["MODELS", "UnknownTable", "apply_change", "model_for", "row_data", "to_change", "values_from"]
+__all__ = ["MODELS", "UnknownTable", "apply_change", "attribute_values", "change_of", "current_rows", "model_for",
+           "row_data", "to_change", "values_from"]

@@ -23,12 +23,13 @@ from instructor_app.services.open_workspace import OpenWorkspace
 from instructor_app.services.workspace import Workspace
 from instructor_app.storage.keystore import Keystore
 
+from .pg import BACKENDS, Postgres, server_database, start_postgres_or_skip
 from .support import FAST_KDF, cli, copy_folder, describe
 
 DEMO_PASSWORD = "demo-pass"  # what 'make run' uses
 DEMO_NAMES = tuple(name for name, _ in DEMO_FACILITATORS)
-__all__ = ["CENTRE", "DEMO_CENTRE", "DEMO_NAMES", "DEMO_PASSWORD", "Installed", "MAN", "MAN_PASSWORD",
-           "WOMAN", "WOMAN_PASSWORD", "set_up_folder"]
+__all__ = ["BACKENDS", "CENTRE", "DEMO_CENTRE", "DEMO_NAMES", "DEMO_PASSWORD", "Installed", "MAN", "MAN_PASSWORD",
+           "WOMAN", "WOMAN_PASSWORD", "server_database", "set_up_folder"]
 
 CENTRE = "Кара-Балта шаардык «Ынтымак» борбору"
 MAN, WOMAN = "Нурлан Асанбеков", "Айгүл Токтосунова"
@@ -129,3 +130,18 @@ def restore_logging() -> Iterator[None]:
             root.removeHandler(handler)
             handler.close()
     root.setLevel(level)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """One throwaway PostgreSQL for the session (tests/core/pg.py); skipped without one, an error with CI=true."""
+    server = start_postgres_or_skip()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def server_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL for the receiving service: a SQLite file, then a PostgreSQL database."""
+    with server_database(request, tmp_path) as url:
+        yield url

@@ -22,6 +22,7 @@ from instructor_app.storage.changelog import HardDeleteRefused, soft_delete
 from instructor_app.storage.crypto import new_data_key
 from instructor_app.storage.database import Database
 from instructor_app.storage.models import SYNCED_TABLES, Centre, ChangeLog, Facilitator, SyncedRecord
+from instructor_app.storage.conflict_models import ConflictReview
 from instructor_app.storage.instrument_models import Answer, InstrumentVersion, PartnerAnswer, PartnerReport, Response
 from instructor_app.storage.participant_models import (Art72Case, Attendance, Enrolment, FollowUpMeeting, Participant,
                                                        PartnerContact, Referral, StatusChange)
@@ -133,6 +134,7 @@ FACTORIES: dict[type, Callable[[Database], SyncedRecord]] = {
     ScheduleChange: lambda db: ScheduleChange(session_id=_add(db, _session_row(db)), change="postponed",
                                               old_date=dt.date(2026, 12, 2), new_date=dt.date(2026, 12, 9),
                                               reason="Инструктор ооруп калды"),
+    ConflictReview: lambda db: ConflictReview(conflict_id=uuid.uuid4(), decision="kept_current"),
 }
 
 # A column each test update changes, per table.
@@ -156,6 +158,7 @@ EDITS: dict[type, Callable[[SyncedRecord, int], None]] = {
     Answer: lambda r, i: setattr(r, "value", str(i % 5 + 1)),
     PartnerReport: lambda r, i: setattr(r, "contact_mode", "phone" if i % 2 else "in_person"),
     PartnerAnswer: lambda r, i: setattr(r, "value", str(i % 5)),
+    ConflictReview: lambda r, i: setattr(r, "decision", "kept_current" if i % 2 else "restored"),
 }
 
 

@@ -13,10 +13,10 @@ import random
 import re
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -43,7 +43,8 @@ from instructor_app.server.store import SHARED_TABLES
 from instructor_app.sync.protocol import Operation, PushBatch, RecordChange
 from instructor_app.sync.serialize import MODELS, apply_change, row_data, to_change
 
-from .conftest import Installed, set_up_folder
+from .conftest import BACKENDS, Installed, server_database, set_up_folder
+from .pg import query as server_query
 from .support import REPO, assert_one_clear_line, cli, describe, language
 from .test_store_conventions import EDITS, FACTORIES
 
@@ -297,7 +298,6 @@ class Server:
 @dataclass
 class Probation:
     server: Server
-    db_file: Path
     centre_id: str
 
     def code(self, hours: float = 72) -> str:
@@ -307,36 +307,50 @@ class Probation:
         return found[0]
 
     def query(self, sql: str, *params: object) -> list[tuple]:
-        with sqlite3.connect(self.db_file) as conn:
-            return conn.execute(sql, params).fetchall()
+        """Raw SQL (``?`` placeholders) on the server's database, SQLite or PostgreSQL."""
+        return server_query(self.server.db_url, sql, *params)
+
+    def stored(self) -> dict[str, list[uuid.UUID]]:
+        """The ids of the centre's rows on the server, by table, sorted, one per stored row (the laptops'
+        tables only: shared programme/instrument versions and the server's own entries left out)."""
+        found: dict[str, list[uuid.UUID]] = {}
+        for table, row_id in self.query("SELECT table_name, row_id FROM record WHERE centre_id = ?",
+                                        uuid.UUID(self.centre_id).hex):
+            if table in LAPTOP_TABLES:
+                found.setdefault(table, []).append(uuid.UUID(str(row_id)))
+        return {table: sorted(ids) for table, ids in found.items()}
 
 
 @dataclass
 class Service:
     server: Server
-    db_file: Path
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """One receiving service for this module (a real uvicorn process on a SQLite file)."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """One receiving service for this module (a real uvicorn process), on SQLite, then on PostgreSQL."""
     if not _server_usable():
         pytest.fail(f"instructor_app/server/cli.py did not appear (or does not run) within {SERVER_WAIT_S:.0f} s")
     folder = tmp_path_factory.mktemp("probation")
-    db_file = folder / "server.db"
-    server = Server(f"sqlite:///{db_file}", folder / "server.log")
-    # the app's own command line hands 'server …' to the service's (which makes the schema here)
-    result = cli(folder / "no-app-data", "server", "centre", "list", "--db", server.db_url)
-    assert result.returncode == 0 and "No centres yet" in result.stdout, describe(result)
-    assert not (folder / "no-app-data").exists()  # the service never touches an app data folder
-    server.start()
-    yield Service(server, db_file)
-    server.stop()
+    with server_database(request, folder) as db_url:
+        server = Server(db_url, folder / "server.log")
+        # the app's own command line hands 'server …' to the service's (which makes the schema here)
+        result = cli(folder / "no-app-data", "server", "centre", "list", "--db", server.db_url)
+        assert result.returncode == 0 and "No centres yet" in result.stdout, describe(result)
+        assert not (folder / "no-app-data").exists()  # the service never touches an app data folder
+        server.start()
+        yield Service(server)
+        server.stop()
+
+
+# Tests of the laptop's side (its messages, its enrolment, its own storage), not of a server fault:
+# run on SQLite only, to keep the suite short.
+sqlite_only = pytest.mark.parametrize("service", ["sqlite"], indirect=True)
 
 
 def _new_centre(service: Service, name: str = "Кара-Балта борбору", region: str = "chui") -> Probation:
     out = _admin("centre", "add", "--db", service.server.db_url, "--name", name, "--region", region)
-    return Probation(service.server, service.db_file, UUID_RE.findall(out)[-1])
+    return Probation(service.server, UUID_RE.findall(out)[-1])
 
 
 @pytest.fixture
@@ -391,6 +405,34 @@ class Laptop:
                 return set(session.scalars(select(MODELS[table].id)))
         finally:
             ws.close()
+
+    def rows(self) -> dict[str, list[uuid.UUID]]:
+        """The ids of every synced row, by table, sorted, one per row (shared programme/instrument
+        versions and empty tables left out)."""
+        ws = self.open()
+        try:
+            with ws.db.session() as session:
+                found = {m.__tablename__: sorted(session.scalars(select(m.id))) for m in SYNCED_TABLES
+                         if m.__tablename__ in LAPTOP_TABLES}
+        finally:
+            ws.close()
+        return {table: ids for table, ids in found.items() if ids}
+
+
+LAPTOP_TABLES = frozenset(m.__tablename__ for m in SYNCED_TABLES) - SHARED_TABLES
+
+
+def _same_rows_on_both_sides(probation: Probation, *laptops: Laptop) -> None:
+    """Row counts on both sides after a fault: the laptops hold the same rows, and the server holds
+    each of them once under their centre — nothing lost, nothing duplicated."""
+    held = [laptop.rows() for laptop in laptops]
+    stored = probation.stored()
+    expected = {table: len(ids) for table, ids in held[0].items()}
+    for other in held[1:]:
+        assert {table: len(ids) for table, ids in other.items()} == expected
+        assert other == held[0]
+    assert {table: len(ids) for table, ids in stored.items()} == expected
+    assert stored == held[0]
 
 
 def _laptop(root: Path, probation: Probation) -> Laptop:
@@ -505,6 +547,7 @@ def test_a_pair_shares_its_records_through_the_server(pair: tuple[Laptop, Laptop
     stored = probation.query("SELECT table_name, row_id, count(*) FROM record GROUP BY table_name, row_id "
                              "HAVING count(*) > 1")
     assert stored == []
+    _same_rows_on_both_sides(probation, a, b)
 
 
 @pytest.mark.slow
@@ -530,11 +573,13 @@ def test_concurrent_offline_edits_converge_on_the_later_one_and_the_loser_is_kep
         "SELECT table_name, row_id, losing_data_json FROM conflict WHERE row_id = ?", person)
     assert len(kept) == 1 and kept[0][0] == "participant" and "+996 700 111 111" in kept[0][2]
     assert a.outbox().get("pending", 0) == b.outbox().get("pending", 0) == 0
+    b.sync()  # (A's set-up rows come to B)
+    _same_rows_on_both_sides(probation, a, b)
 
 
 @pytest.mark.slow
 def test_concurrent_edits_also_converge_when_the_first_to_sync_made_the_later_edit(
-        pair: tuple[Laptop, Laptop]) -> None:
+        pair: tuple[Laptop, Laptop], probation: Probation) -> None:
     a, b = pair
     _group_id, people = _group_with_marks(a)
     a.sync()
@@ -549,6 +594,8 @@ def test_concurrent_edits_also_converge_when_the_first_to_sync_made_the_later_ed
     assert _phone(b, person) == "+996 700 444 444"  # the winner came down in the same sync
     a.sync()
     assert _phone(a, person) == "+996 700 444 444"
+    b.sync()
+    _same_rows_on_both_sides(probation, a, b)
 
 
 @pytest.mark.slow
@@ -587,6 +634,8 @@ def test_laptop_clocks_hours_apart_still_converge_deterministically_and_lose_not
     a.sync()
     assert _phone(a, person) == _phone(b, person) == "+996 700 777 777"
     assert a.outbox().get("pending", 0) == b.outbox().get("pending", 0) == 0
+    b.sync()
+    _same_rows_on_both_sides(probation, a, b)
 
 
 class _KillAfterSending(httpx.BaseTransport):
@@ -671,9 +720,119 @@ def test_a_server_killed_mid_sync_gets_the_same_batch_again_and_nothing_doubles(
         n for table, n in counts_a.items() if table not in SHARED_TABLES)
     doubled = probation.query("SELECT table_name, row_id FROM record GROUP BY table_name, row_id HAVING count(*) > 1")
     assert doubled == []
+    _same_rows_on_both_sides(probation, a, b)
+
+
+class _AnswerLostProxy:
+    """A TCP relay between a laptop and the server that passes everything on, except the answer to the
+    first push: when the server starts answering it (so the batch is committed), the laptop's connection
+    is closed instead — the link dropped after the server committed, before the laptop got the answer.
+    The server keeps running."""
+
+    PUSH = b"POST /api/v1/push"
+
+    def __init__(self, server_port: int) -> None:
+        self.server_port = server_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.armed = True
+        self.dropped: list[bytes] = []  # the first bytes of each answer that never reached the laptop
+        self.pushes = 0
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                laptop, _ = self.listener.accept()
+            except OSError:  # closed
+                return
+            server = socket.create_connection(("127.0.0.1", self.server_port))
+            push_in_flight = threading.Event()
+            threading.Thread(target=self._requests, args=(laptop, server, push_in_flight), daemon=True).start()
+            threading.Thread(target=self._answers, args=(server, laptop, push_in_flight), daemon=True).start()
+
+    def _requests(self, laptop: socket.socket, server: socket.socket, push_in_flight: threading.Event) -> None:
+        try:
+            while data := laptop.recv(65536):
+                if data.startswith(self.PUSH):  # a new request on this connection: headers come first
+                    with self._lock:
+                        self.pushes += 1
+                        if self.armed:
+                            self.armed = False
+                            push_in_flight.set()
+                server.sendall(data)
+        except OSError:
+            pass
+        finally:
+            self._close(server)
+
+    def _answers(self, server: socket.socket, laptop: socket.socket, push_in_flight: threading.Event) -> None:
+        try:
+            while data := server.recv(65536):
+                if push_in_flight.is_set():  # the server answers: it has committed the batch
+                    self.dropped.append(data[:12])
+                    break
+                laptop.sendall(data)
+        except OSError:
+            pass
+        finally:
+            self._close(laptop)
+            self._close(server)
+
+    @staticmethod
+    def _close(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        sock.close()
+
+    def close(self) -> None:
+        self.listener.close()
 
 
 @pytest.mark.slow
+def test_an_answer_lost_after_the_server_committed_is_fetched_again_and_nothing_doubles(
+        pair: tuple[Laptop, Laptop], probation: Probation) -> None:
+    a, b = pair
+    _group_with_marks(a)
+    waiting = a.outbox()["pending"]
+    proxy = _AnswerLostProxy(probation.server.port)
+    try:
+        ws = a.open()
+        try:  # laptop A reaches the server through the relay
+            with ws.db.session() as session:
+                session.get(SyncState, 1).server_url = proxy.url
+        finally:
+            ws.close()
+        with pytest.raises(sync_errors.ServerUnreachable):
+            a.sync()
+        assert proxy.dropped == [b"HTTP/1.1 200"]  # the server did answer; the laptop never heard it
+        assert a.outbox() == {"pending": waiting} and a.state().last_error == "unreachable"
+        saved = PushBatch.model_validate_json(json.loads(a.state().pending_batch)["batch"])
+        own = sorted((r.table, r.id) for r in saved.records if r.table not in SHARED_TABLES)
+        stored = probation.stored()
+        assert sorted((t, i) for t, ids in stored.items() for i in ids) == own  # committed on the server
+
+        resent = a.sync()  # the same batch again (answered from the server's store), then the rest
+        assert proxy.pushes >= 2 and resent.rejected == resent.conflicts == 0
+        assert resent.accepted + resent.duplicates == resent.sent  # (programme versions: shared, maybe known)
+        assert a.outbox() == {"synced": waiting} and a.state().pending_batch == ""
+        assert probation.query("SELECT count(*) FROM batch WHERE batch_id = ? OR batch_id = ?",
+                               saved.batch_id.hex, str(saved.batch_id))[0][0] == 1
+        assert probation.stored() == a.rows()  # that batch once, then the rest of the outbox
+    finally:
+        proxy.close()
+    b.sync()
+    a.sync()
+    b.sync()
+    _same_rows_on_both_sides(probation, a, b)
+    assert a.counts() == b.counts()
+
+
+@pytest.mark.slow
+@sqlite_only
 def test_a_server_that_cannot_be_reached_keeps_the_queue(tmp_path: Path, probation: Probation) -> None:
     laptop = _laptop(tmp_path / "a", probation)
     _group_with_marks(laptop)
@@ -706,10 +865,12 @@ def test_a_revoked_laptop_is_told_so_and_keeps_its_queue(tmp_path: Path, probati
     ws = laptop.open()
     device_id = ws.db.device_id
     ws.close()
+    stored = probation.stored()
     _admin("revoke", "--db", probation.server.db_url, "--device", device_id)
     with pytest.raises(sync_errors.DeviceRevoked) as caught:
         laptop.sync()
     assert laptop.outbox() == before and laptop.state().last_error == "device_revoked"
+    assert probation.stored() == stored  # nothing of the revoked laptop's went in
     with language("ky"):
         assert caught.value.message() == i18n._(sync_errors.DeviceRevoked.default_msgid)
     # a new code connects it again; the queue then goes out whole
@@ -721,9 +882,11 @@ def test_a_revoked_laptop_is_told_so_and_keeps_its_queue(tmp_path: Path, probati
     done = laptop.sync()
     assert done.sent > 0 and done.rejected == 0 and done.accepted + done.duplicates == done.sent
     assert laptop.outbox().get("pending", 0) == 0
+    _same_rows_on_both_sides(probation, laptop)
 
 
 @pytest.mark.slow
+@sqlite_only
 def test_a_used_code_and_the_command_line_enrolment(tmp_path: Path, probation: Probation) -> None:
     installed = set_up_folder(tmp_path / "a")
     code = probation.code()
@@ -749,7 +912,7 @@ def test_a_record_the_server_rejects_is_set_aside_and_the_rest_goes_through(
     a = _laptop(tmp_path / "a", probation)
     a.sync()
     (a_centre,) = a.ids("centre")
-    other = _new_centre(Service(probation.server, probation.db_file), "Ош борбору", "osh")
+    other = _new_centre(Service(probation.server), "Ош борбору", "osh")
     c = _laptop(tmp_path / "c", other)  # a laptop of another centre ...
     ws = c.open()
     try:  # ... holding a row whose id is already the first centre's
@@ -769,9 +932,15 @@ def test_a_record_the_server_rejects_is_set_aside_and_the_rest_goes_through(
     finally:
         ws.close()
     assert c.sync().sent == 0  # set aside: never sent again, never blocking the queue
+    # row counts on both sides: each centre holds its own laptop's rows, the refused one stays the first's
+    held_c = c.rows()
+    held_c["centre"].remove(a_centre)
+    assert other.stored() == held_c
+    _same_rows_on_both_sides(probation, a)
 
 
 @pytest.mark.slow
+@sqlite_only
 def test_a_laptop_that_opened_its_programmes_before_the_first_pull_gets_the_other_laptops_groups(
         pair: tuple[Laptop, Laptop]) -> None:
     a, b = pair
@@ -788,6 +957,7 @@ def test_a_laptop_that_opened_its_programmes_before_the_first_pull_gets_the_othe
 
 
 @pytest.mark.slow
+@sqlite_only
 def test_an_expired_code_and_another_protocol_version_are_said_and_keep_the_queue(
         tmp_path: Path, probation: Probation, monkeypatch: pytest.MonkeyPatch) -> None:
     from instructor_app.sync import client as client_module

@@ -57,6 +57,7 @@ from instructor_app.sync.protocol import (
     encode,
 )
 
+from .conftest import BACKENDS, server_database
 from .support import REPO
 
 pytestmark = pytest.mark.slow
@@ -239,14 +240,16 @@ class Service:
             return session.get(Record, (table, row_id))
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """One server for the module's tests, on SQLite and then on PostgreSQL."""
     root = tmp_path_factory.mktemp("sync-server")
-    server = Server(f"sqlite:///{root / 'server.db'}", root / "server.log").start()
-    running = Service(server)
-    yield running
-    running.db.dispose()
-    server.stop()
+    with server_database(request, root) as db_url:
+        server = Server(db_url, root / "server.log").start()
+        running = Service(server)
+        yield running
+        running.db.dispose()
+        server.stop()
 
 
 # --- enrolment ---------------------------------------------------------------------------------
@@ -309,6 +312,9 @@ def test_a_batch_is_answered_per_record_and_a_resend_changes_nothing(service: Se
     assert again.status == 200 and again.raw == first.raw  # the stored answer, byte for byte
     assert service.count(Record) == stored
     assert service.count(Batch, Batch.batch_id == batch.batch_id) == 1
+    # row counts on both sides: the four accepted records once each, the refused one nowhere
+    assert service.count(Record, Record.centre_id == laptop.centre_id) == 4
+    assert service.count(Record, Record.row_id.in_([r.id for r in records[:4]])) == 4
 
 
 def test_a_concurrent_edit_is_won_by_the_later_clock_and_the_loser_is_kept(service: Service) -> None:
@@ -388,6 +394,7 @@ def test_batches_out_of_order_are_both_applied(service: Service) -> None:
     assert [r.outcome for r in four.read(PushResult).results] == [Outcome.DUPLICATE, Outcome.ACCEPTED]
     assert '"v":3' in service.record("participant", row).data_json
     assert service.count(Batch, Batch.device_id == laptop.id) == 2
+    assert service.count(Record, Record.centre_id == laptop.centre_id) == 2  # the row once, the mark
     assert [d.last_sequence for d in admin.list_devices(service.db) if d.id == laptop.id] == [5]
 
 
@@ -446,6 +453,8 @@ def test_a_revoked_or_unknown_device_is_refused(service: Service) -> None:
                   call(service.base, "GET", "/api/v1/pull", token="x" * 43),
                   call(service.base, "GET", "/api/v1/pull")):
         assert reply.status == 401 and reply.error().code == "device_revoked"
+    assert service.count(Record, Record.centre_id == laptop.centre_id) == 1  # only what came before
+    assert service.count(Batch, Batch.device_id == laptop.id) == 1
 
 
 def test_a_laptop_cannot_touch_another_centres_records(service: Service) -> None:
@@ -459,6 +468,8 @@ def test_a_laptop_cannot_touch_another_centres_records(service: Service) -> None
     assert results[1].outcome == Outcome.ACCEPTED  # one refused record does not block the rest
     assert '"v":"here"' in service.record("participant", row.id).data_json
     assert row.id not in {r.id for r in there.pull_all()[0]}
+    assert service.count(Record, Record.centre_id == here.centre_id) == 1  # row counts of both centres
+    assert service.count(Record, Record.centre_id == there.centre_id) == 1
 
     # A batch naming another device than the token's is refused whole.
     forged = PushBatch(batch_id=uuid.uuid4(), device_id=here.id, sequence=1, records=[change("attendance", there)])
@@ -496,7 +507,10 @@ def test_bodies_the_server_refuses(service: Service) -> None:
                      headers={**json_headers, "Content-Encoding": "gzip"})
         assert reply.status == 413 and reply.error().code == "payload_too_large"
     assert service.server.rss_kib() - before < 40 * 1024, "the bomb was expanded in memory"
+    assert service.count(Record, Record.centre_id == laptop.centre_id) == 0  # nothing refused went in
+    assert service.count(Batch, Batch.device_id == laptop.id) == 0
     assert laptop.push_ok(change("attendance", laptop))[0].outcome == Outcome.ACCEPTED  # still serving
+    assert service.count(Record, Record.centre_id == laptop.centre_id) == 1
 
 
 def test_openapi_is_published(service: Service) -> None:
@@ -537,8 +551,22 @@ def test_a_device_over_its_rate_is_told_to_wait(tmp_path: Path) -> None:
     assert refused.json()["code"] == "rate_limited" and int(refused.headers["Retry-After"]) >= 1
 
 
-def test_the_migrations_build_the_models_schema(tmp_path: Path) -> None:
-    """The first revision and the models agree (a later model change needs its own revision)."""
+def test_without_postgresql_its_tests_skip_but_fail_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``make test`` in CI must run the PostgreSQL half of these tests: there a missing server is an
+    error that says why; on a developer's machine those tests are skipped with the same reason."""
+    from .pg import PG_URL_ENV, start_postgres_or_skip
+
+    monkeypatch.setenv(PG_URL_ENV, f"postgresql+psycopg://nobody@/postgres?host={tmp_path}&port=1")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=f"CI=true and no PostgreSQL.*{PG_URL_ENV} does not answer"):
+        start_postgres_or_skip()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match=f"no PostgreSQL: {PG_URL_ENV} does not answer"):
+        start_postgres_or_skip()
+
+
+def test_the_migrations_build_the_models_schema(tmp_path: Path, server_db: str) -> None:
+    """The migrations and the models agree, on SQLite and PostgreSQL (a model change needs a revision)."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
@@ -549,7 +577,8 @@ def test_the_migrations_build_the_models_schema(tmp_path: Path) -> None:
         head_revision,
     )
 
-    db = Database(str(tmp_path / "fresh.db"))  # a plain path means a SQLite file
+    # a plain path means a SQLite file
+    db = Database(str(tmp_path / "fresh.db") if server_db.startswith("sqlite") else server_db)
     try:
         db.upgrade()
         db.upgrade()  # a no-op the second time
@@ -566,11 +595,11 @@ def test_the_migrations_build_the_models_schema(tmp_path: Path) -> None:
 # --- a server killed while it applies a batch ----------------------------------------------------
 
 @pytest.mark.parametrize("when", ["while applying", "after committing"])
-def test_a_batch_survives_a_server_killed_before_answering(tmp_path: Path, when: str) -> None:
+def test_a_batch_survives_a_server_killed_before_answering(tmp_path: Path, server_db: str, when: str) -> None:
     """The laptop never reads the answer (it times out), the server is SIGKILLed — while it applies
     the batch (500 records take ~0.25 s) or once the batch is committed — and restarted on the same
     database; the resent batch is then applied once, or answered from the stored result."""
-    server = Server(f"sqlite:///{tmp_path / 'server.db'}", tmp_path / "server.log").start()
+    server = Server(server_db, tmp_path / "server.log").start()
     db = Database(server.db_url)
     try:
         centre_id = admin.add_centre(db, "Жалал-Абад", "jalal_abad")
