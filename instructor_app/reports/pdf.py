@@ -231,9 +231,10 @@ class PdfDocument:
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
         width, height = self.pagesize
-        canvas.drawString(self.margin, height - self.margin * 0.6, self.meta.centre[:110])
-        canvas.drawRightString(width - self.margin, height - self.margin * 0.6,
-                               f"{self.meta.title[:60]} · {self.meta.number}")
+        room = width - 2 * self.margin
+        right = f"{_fitted(self.meta.title, room * 0.55 - 110)} · {self.meta.number}"
+        canvas.drawString(self.margin, height - self.margin * 0.6, _fitted(self.meta.centre, room * 0.42))
+        canvas.drawRightString(width - self.margin, height - self.margin * 0.6, right)
         canvas.drawString(self.margin, self.margin * 0.5,
                           _("Printed {date}").format(date=format_date(self.meta.issued_on, "short")))
         canvas.drawRightString(width - self.margin, self.margin * 0.5,
@@ -255,6 +256,17 @@ class PdfDocument:
     def save(self, path: Path) -> int:
         """Render and write atomically; returns the number of bytes written."""
         return write_document(path, self.render())
+
+
+def _fitted(text: str, width_pt: float, size: float = 7.5) -> str:
+    """``text`` shortened with "…" to fit ``width_pt`` in the frame's font (header lines never overlap)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, FONT, size) <= width_pt:
+        return text
+    while text and stringWidth(text + "…", FONT, size) > width_pt:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def write_document(path: Path, data: bytes) -> int:
