@@ -82,7 +82,7 @@ def _subject(opened: OpenWorkspace, args: argparse.Namespace, today: dt.date) ->
     if args.kind in ("progress", "art72"):
         if not args.participant:
             raise InvalidInput("participant", N_("Give the participant with --participant."))
-        found = [(p.id, p.full_name) for p in opened.participants.list(today=today)]
+        found = [(p.id, p.full_name) for p in opened.participants.names()]
         return _by_name(found, args.participant, "participant")
     return ""
 

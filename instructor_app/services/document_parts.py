@@ -9,9 +9,29 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from instructor_app import errors
+from instructor_app.i18n import N_
 from instructor_app.reports.pdf import DocumentMeta
+from instructor_app.services.document_data import ReferralFacts
 from instructor_app.services.document_log import issue_number
 from instructor_app.storage.models import Centre, Device
+from instructor_app.storage.participant_models import Participant, Referral
+
+
+def referral_facts(referral: Referral | None) -> ReferralFacts | None:
+    if referral is None:
+        return None
+    return ReferralFacts(referral.source, referral.document_number, referral.document_date, referral.received_on,
+                         referral.order_number, referral.order_issued_on, referral.order_ends_on)
+
+
+def participant_or_refuse(session: Session, participant_id: str) -> Participant:
+    """The participant a document is about; a clear message when the record is gone."""
+    key = parse_id(participant_id)
+    person = session.get(Participant, key) if key else None
+    if person is None or person.deleted_at is not None:
+        raise errors.InvalidInput("participant", N_("This participant's record no longer exists."))
+    return person
 
 
 def centre_name(session: Session) -> str:

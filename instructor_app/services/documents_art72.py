@@ -22,7 +22,8 @@ from instructor_app.i18n import N_, _, language_of_document
 from instructor_app.participants.compliance import Mark
 from instructor_app.services.curricula import CurriculumStore
 from instructor_app.services.document_data import IssuedFile
-from instructor_app.services.document_parts import document_meta, parse_id
+from instructor_app.services.document_data import ReferralFacts
+from instructor_app.services.document_parts import document_meta, parse_id, participant_or_refuse, referral_facts
 from instructor_app.services.participant_facts import ParticipantFacts, load_facts, today_default
 from instructor_app.services.session_rows import FacilitatorNames, kind_number
 from instructor_app.storage.keystore import Keystore, KeystoreFormatError
@@ -41,17 +42,6 @@ class Art72Choice:
     name: str
     refused_on: dt.date      # of the latest case
     sent_on: dt.date | None
-
-
-@dataclass(frozen=True)
-class ReferralFacts:
-    source: str              # participants.intake.ReferralSource
-    document_number: str
-    document_date: dt.date | None
-    received_on: dt.date | None
-    order_number: str
-    order_issued_on: dt.date | None
-    order_ends_on: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -98,14 +88,6 @@ def art72_participants(opened: OpenWorkspace) -> list[Art72Choice]:
         return [Art72Choice(str(p.id), p.full_name, latest[p.id].refused_on, latest[p.id].sent_on) for p in people]
 
 
-def _participant(session: Session, participant_id: str) -> Participant:
-    key = parse_id(participant_id)
-    person = session.get(Participant, key) if key else None
-    if person is None or person.deleted_at is not None:
-        raise errors.InvalidInput("participant", N_("This participant's record no longer exists."))
-    return person
-
-
 def _missed(session: Session, curricula: CurriculumStore, item: ParticipantFacts, groups: dict,
             language: str) -> tuple[MissedSession, ...]:
     found = []
@@ -137,7 +119,7 @@ def load_notice(session: Session, curricula: CurriculumStore, participant_id: st
                 signers: tuple[str, str] = ("", "")) -> Art72Notice:
     """The participant's latest art. 72 case as plain data; ``signers`` (this laptop's pair) sign when
     no group or session links the participant to a pair."""
-    person = _participant(session, participant_id)
+    person = participant_or_refuse(session, participant_id)
     case = session.scalars(select(Art72Case).where(Art72Case.participant_id == person.id,
                                                    Art72Case.deleted_at.is_(None))
                            .order_by(Art72Case.refused_on.desc(), Art72Case.created_at.desc()).limit(1)).first()
@@ -154,9 +136,7 @@ def load_notice(session: Session, curricula: CurriculumStore, participant_id: st
         participant_id=str(person.id), name=person.full_name, birth_date=person.birth_date,
         component=person.component, curator=person.curator_name,
         group=groups[item.enrolments[-1].group_id].name if item.enrolments else "",
-        referral=ReferralFacts(referral.source, referral.document_number, referral.document_date,
-                               referral.received_on, referral.order_number, referral.order_issued_on,
-                               referral.order_ends_on) if referral else None,
+        referral=referral_facts(referral),
         refused_on=case.refused_on, how_expressed=case.how_expressed, witnesses=case.witnesses,
         details=case.details, contact_attempts=case.contact_attempts, sent_on=case.sent_on, sent_to=case.sent_to,
         missed=_missed(session, curricula, item, groups, language), lead=lead, second=second)

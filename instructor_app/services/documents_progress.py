@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from instructor_app import errors
-from instructor_app.i18n import N_, language_of_document
+from instructor_app.i18n import language_of_document
 from instructor_app.participants import compliance
 from instructor_app.participants.lifecycle import Status
 from instructor_app.scheduling.rules import SessionStatus
 from instructor_app.services.document_data import IssuedFile
-from instructor_app.services.document_parts import centre_name, document_meta, parse_id
+from instructor_app.services.document_parts import (centre_name, document_meta, participant_or_refuse,
+                                                    referral_facts)
 from instructor_app.services.instrument_data import ResultRow
 from instructor_app.services.instruments import SELF_ASSESSMENT
 from instructor_app.services.participant_facts import ParticipantFacts, compliance_input, load_facts, today_default
 from instructor_app.services.progress_data import (AttendanceLine, FollowUpLine, ParticipantChoice, ProgressReport,
-                                                   ReferralFacts, ScaleChange, SelfAssessmentChange, SessionCounts)
+                                                   ScaleChange, SelfAssessmentChange, SessionCounts)
 from instructor_app.services.session_rows import FacilitatorNames, session_rows
 from instructor_app.storage.participant_models import FollowUpMeeting, Participant, StatusChange
 from instructor_app.storage.programme_models import ProgrammeGroup
@@ -64,17 +64,9 @@ def make_progress(opened: OpenWorkspace, participant_id: str, *, language: str, 
     return IssuedFile(meta.number, out, document.pages, size)
 
 
-def _participant(session: Session, participant_id: str) -> Participant:
-    key = parse_id(participant_id)
-    person = session.get(Participant, key) if key else None
-    if person is None or person.deleted_at is not None:
-        raise errors.InvalidInput("participant", N_("This participant's record no longer exists."))
-    return person
-
-
 def _self_assessments(opened: OpenWorkspace, participant_id: str) -> list[ResultRow]:
     with opened.db.session(opened.actor.id) as session:
-        _participant(session, participant_id)
+        participant_or_refuse(session, participant_id)
     rows = opened.instruments.results(str(participant_id)).rows
     return [r for r in rows if r.instrument_key == SELF_ASSESSMENT and r.scores.complete]
 
@@ -82,7 +74,7 @@ def _self_assessments(opened: OpenWorkspace, participant_id: str) -> list[Result
 def load_progress(opened: OpenWorkspace, session: Session, participant_id: str, today: dt.date,
                   own_results: list[ResultRow]) -> ProgressReport:
     """Everything the report prints about one participant, as plain data."""
-    person = _participant(session, participant_id)
+    person = participant_or_refuse(session, participant_id)
     item = load_facts(session, [person])[person.id]
     service = opened.participants
     facts = compliance_input(item, opened.curricula, session)
@@ -106,9 +98,7 @@ def load_progress(opened: OpenWorkspace, session: Session, participant_id: str, 
         group_name=_group_name(session, item), joined_on=_joined(item, lines),
         finished_on=_finished_on(person, item, status_since),
         deadline=state.deadline if state and not state.completed and person.status not in LEFT else None,
-        referral=ReferralFacts(referral.source, referral.document_number, referral.document_date, referral.received_on,
-                               referral.order_number, referral.order_issued_on, referral.order_ends_on)
-        if referral else None,
+        referral=referral_facts(referral),
         counts=SessionCounts(
             required=state.required if state else None, attended=state.attended if state else 0,
             excused=state.excused if state else 0, unexcused=state.unexcused if state else 0,

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from instructor_app.curricula.model import Text
+from instructor_app.services.document_data import ReferralFacts
 
 
 @dataclass(frozen=True)
@@ -20,17 +21,6 @@ class ParticipantChoice:
     id: str
     name: str
     status: str        # participants.lifecycle.Status key
-
-
-@dataclass(frozen=True)
-class ReferralFacts:
-    source: str                        # participants.intake.ReferralSource key
-    document_number: str
-    document_date: dt.date | None
-    received_on: dt.date | None
-    order_number: str
-    order_issued_on: dt.date | None
-    order_ends_on: dt.date | None
 
 
 @dataclass(frozen=True)

@@ -57,3 +57,13 @@ def reach_the_key_page(qtbot, desktop, centre: str = "Кризистик бор�
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.CustomButton1), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.key_page, timeout=WAIT_MS)
     return wizard.key_page
+
+
+def on_worker(qtbot, desktop, fn):
+    """Run ``fn(ws)`` on the real DB worker (test set-up and checks) and return its result."""
+    out: dict = {}
+    desktop.backend.run_open(fn, lambda result: out.setdefault("result", result),
+                             lambda exc: out.setdefault("error", exc))
+    wait_idle(qtbot, desktop)
+    assert "error" not in out, repr(out.get("error"))
+    return out["result"]

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from qt_helpers import PASSWORD_MAN, WAIT_MS, unlock, wait_idle
+from qt_helpers import PASSWORD_MAN, WAIT_MS, on_worker, unlock, wait_idle
 
 from instructor_app.i18n import _, set_language
 from instructor_app.scheduling.holidays import kyrgyz_holidays
@@ -27,16 +27,6 @@ TODAY_TEXTS = {  # source: (ky, ru)
     "This week": ("Ушул жума", "Эта неделя"),
     "Planned": ("Пландалган", "Запланировано"),
 }
-
-
-def on_worker(qtbot, desktop, fn):
-    """Run ``fn(ws)`` on the real DB worker and return its result."""
-    out: dict = {}
-    desktop.backend.run_open(fn, lambda result: out.setdefault("result", result),
-                             lambda exc: out.setdefault("error", exc))
-    wait_idle(qtbot, desktop)
-    assert "error" not in out, repr(out.get("error"))
-    return out["result"]
 
 
 def create_groups(qtbot, desktop, *starts: dt.date):

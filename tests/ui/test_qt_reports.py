@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 
-from qt_helpers import PASSWORD_MAN, WAIT_MS, unlock, wait_idle
+from qt_helpers import PASSWORD_MAN, WAIT_MS, on_worker, unlock, wait_idle
 
 from instructor_app.i18n import _, current_language, language_of_document
 from instructor_app.services.documents import DocumentKind
@@ -17,15 +17,6 @@ from ui.qt import QDate, Qt
 
 GROUP = "Шаң тобу — кечки"
 PERSON = "Үмүт Өмүрбеков"
-
-
-def on_worker(qtbot, desktop, fn):
-    out: dict = {}
-    desktop.backend.run_open(fn, lambda result: out.setdefault("result", result),
-                             lambda exc: out.setdefault("error", exc))
-    wait_idle(qtbot, desktop)
-    assert "error" not in out, repr(out.get("error"))
-    return out["result"]
 
 
 def a_group_with_a_participant(ws) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from qt_helpers import PASSWORD_MAN, WAIT_MS, unlock, wait_idle
+from qt_helpers import PASSWORD_MAN, WAIT_MS, on_worker, unlock, wait_idle
 
 from instructor_app.i18n import _, format_date, set_language
 from instructor_app.participants.compliance import AlertKind, Severity
@@ -21,16 +21,6 @@ from ui.views.today import TodayPage
 ALMAZ = "Алмаз Бекмуратов"
 BAKYT = "Бакыт Жумабаев"
 URGENCY = {Severity.URGENT: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
-
-
-def on_worker(qtbot, desktop, fn):
-    """Run ``fn(ws)`` on the real DB worker and return its result."""
-    out: dict = {}
-    desktop.backend.run_open(fn, lambda result: out.setdefault("result", result),
-                             lambda exc: out.setdefault("error", exc))
-    wait_idle(qtbot, desktop)
-    assert "error" not in out, repr(out.get("error"))
-    return out["result"]
 
 
 def intake(name: str, today: dt.date, **changes) -> IntakeDraft:

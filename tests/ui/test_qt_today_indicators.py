@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from qt_helpers import WAIT_MS, unlock, wait_idle
+from qt_helpers import WAIT_MS, on_worker, unlock
 
 from instructor_app.demo import create_demo
 from instructor_app.i18n import _, format_date, format_number, set_language
@@ -25,15 +25,6 @@ def demo_desktop(qtbot, workspace, desktop_factory):
     desktop = desktop_factory(workspace)
     unlock(qtbot, desktop, DEMO_PASSWORD)
     return desktop
-
-
-def on_worker(qtbot, desktop, fn):
-    out: dict = {}
-    desktop.backend.run_open(fn, lambda result: out.setdefault("result", result),
-                             lambda exc: out.setdefault("error", exc))
-    wait_idle(qtbot, desktop)
-    assert "error" not in out, repr(out.get("error"))
-    return out["result"]
 
 
 def test_the_month_box_shows_the_demo_months_figures(qtbot, demo_desktop):

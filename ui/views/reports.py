@@ -124,7 +124,7 @@ class ReportsPage(Retranslating, QWidget):
 
         today = dt.date.today()
         groups = [Choice(g.id, g.name, g.language) for g in opened.groups.list(GroupFilter(), today)]
-        people = [Choice(p.id, p.full_name, p.language) for p in opened.participants.list(today=today)]
+        people = [Choice(p.id, p.full_name, p.language) for p in opened.participants.names()]
         return sorted(groups, key=lambda c: c.text.casefold()), sorted(people, key=lambda c: c.text.casefold())
 
     def _choices_loaded(self, result: tuple[list[Choice], list[Choice]]) -> None:
