@@ -63,6 +63,7 @@ bench: $(VENV)/.installed $(MO_FILES)
 	$(VENV)/bin/python tests/benchmarks/bench_daily.py
 	$(VENV)/bin/python tests/benchmarks/bench_sync_ingest.py
 	$(VENV)/bin/python tests/benchmarks/bench_sync.py
+	$(VENV)/bin/python tests/benchmarks/bench_scale.py
 
 # The desktop bundle dist/InstructorApp/ (build/instructor-app.spec), then its own self-test.
 # Not part of 'make test': it takes about a minute. Windows: build/README-windows.md.

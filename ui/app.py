@@ -26,7 +26,6 @@ from ui import fonts
 from ui.dialogs.setup_wizard import SetupWizard
 from ui.dialogs.unlock import UnlockWindow
 from ui.idle import IdleLock
-from ui.main_window import MainWindow
 from ui.qt import QApplication, QIcon, QMessageBox, QObject, QWidget
 from ui.tasks import Backend, DbWorker, user_message
 from ui.translator import install_translator, switch_language
@@ -35,6 +34,7 @@ from ui.widgets import forget_secrets
 if TYPE_CHECKING:
     from instructor_app.services.open_workspace import OpenWorkspace
     from instructor_app.storage.crypto import KdfParams
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ class DesktopApp(QObject):
         if is_set_up:
             self.show_unlock()
             self.backend.preload()  # after the facilitator list: the first unlock will not wait
+            self.backend.defer(_main_window_class)  # then its code (≈130 ms of imports), while one types
         else:
             self.wizard = SetupWizard(self.backend, self.choose_language)
             self.wizard.completed.connect(self._unlocked)
@@ -108,7 +109,7 @@ class DesktopApp(QObject):
     def _unlocked(self, workspace: OpenWorkspace) -> None:
         self.backend.set_open(workspace)
         if self.main_window is None:
-            self.main_window = MainWindow(self.backend, self)
+            self.main_window = _main_window_class()(self.backend, self)
             self._hidden = [self.main_window]
         for window in self._hidden:
             window.show()
@@ -124,15 +125,20 @@ class DesktopApp(QObject):
         self.idle.set_minutes(self.backend.settings.idle_lock_minutes)
         self.idle.start()
         self._auto_backup()
-        self.main_window.sync_runner.start()  # after the backup job: the worker runs them in order
+        self.main_window.sync_runner.start()  # a sync it starts is queued after the backup: jobs run in order
 
     def _auto_backup(self) -> None:
         if self._auto_backup_done:
             return
         self._auto_backup_done = True
         kept = self.backend.settings.auto_backups_kept
-        self.backend.run_open(lambda ws: ws.auto_backup(kept), lambda info: self.show_status(
-            _("Automatic backup saved ({name}).").format(name=info.path.name)), self._auto_backup_failed)
+
+        def back_up() -> None:
+            self.backend.run_open(lambda ws: ws.auto_backup(kept), lambda info: self.show_status(
+                _("Automatic backup saved ({name}).").format(name=info.path.name)), self._auto_backup_failed)
+
+        # after the first screen and what it defers (Today's month box): it takes seconds on a big centre
+        self.backend.defer(back_up)
 
     def _auto_backup_failed(self, exc: BaseException) -> None:
         self.show_status(_("The automatic backup failed: {reason}").format(reason=user_message(exc)), 0)
@@ -227,6 +233,13 @@ class DesktopApp(QObject):
             if opened is not None:
                 self.worker.submit(opened.close)  # before the worker stops
         self.backend.shutdown()
+
+
+def _main_window_class() -> type[MainWindow]:
+    """The main window and its pages are imported after the unlock screen is up (start-up time)."""
+    from ui.main_window import MainWindow
+
+    return MainWindow
 
 
 def run_desktop(folder: DataFolder, kdf: KdfParams | None = None, argv: list[str] | None = None) -> int:

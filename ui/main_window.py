@@ -108,7 +108,9 @@ class MainWindow(Retranslating, QMainWindow):
             widget.setContentsMargins(10, 0, 10, 0)
             status.addPermanentWidget(widget)
         self.setStatusBar(status)
+        self.nav.blockSignals(True)  # the page is read by refresh(), after unlock: not twice
         self.nav.setCurrentRow(0)
+        self.nav.blockSignals(False)
         self.resize(1280, 720)
         self.retranslate_ui()
 

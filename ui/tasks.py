@@ -181,6 +181,13 @@ class Backend(QObject):
             return None
         return self.worker.submit(lambda: fn(current), on_success, on_failure, owner)
 
+    def defer(self, callback: Callable[[], object], owner: QObject | None = None) -> Job:
+        """Call ``callback`` on the GUI thread once every job queued so far has run and its result
+        has been shown. For work that can wait (a page's secondary figures, the start-up backup):
+        queued then, it neither delays the screen's own jobs nor competes, in Python on the worker,
+        with the GUI thread filling the screen."""
+        return self.worker.submit(lambda: None, lambda _none: callback(), owner=owner)
+
     def set_open(self, workspace: OpenWorkspace) -> None:
         self._open = workspace
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from instructor_app import errors
@@ -249,17 +249,22 @@ class InstrumentService:
         return rows
 
     def high_risk_participants(self) -> dict[str, str]:
-        """Participant id → risk category key, for those whose latest complete risk tool is high."""
+        """Participant id → risk category key, for those whose latest complete risk tool is high.
+        Every answer of every risk response in one select (not one per response)."""
         found: dict[str, str] = {}
         with self.db.session(self.actor_id) as session:
-            rows = session.execute(select(Response, func.coalesce(Response.answered_on, Response.answered_on))
-                                   .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
-                                   .where(InstrumentVersion.kind == "risk", Response.completed_at.is_not(None))
-                                   .order_by(Response.answered_on)).all()
-            for response, _day in rows:
-                instrument = self._instrument(session, response.instrument_version_id)
-                scores = model.score(instrument, self._answers(session, Answer, Answer.response_id, response.id))
-                key = str(response.participant_id)
+            tools = select(InstrumentVersion.id).where(InstrumentVersion.kind == "risk")
+            risk = (Response.completed_at.is_not(None), Response.instrument_version_id.in_(tools))
+            rows = session.execute(select(Response.id, Response.participant_id, Response.instrument_version_id)
+                                   .where(*risk).order_by(Response.answered_on)).all()
+            answers: dict[uuid.UUID, dict[str, str]] = defaultdict(dict)
+            for response_id, item_key, value in session.execute(
+                    select(Answer.response_id, Answer.item_key, Answer.value)
+                    .where(Answer.response_id.in_(select(Response.id).where(*risk))).order_by(Answer.created_at)):
+                answers[response_id][item_key] = value  # the newest answer to an item counts
+            for response_id, participant_id, version in rows:
+                scores = model.score(self._instrument(session, version), answers[response_id])
+                key = str(participant_id)
                 if scores.category is not None and scores.category.high:
                     found[key] = scores.category.key
                 else:

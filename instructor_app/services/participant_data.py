@@ -45,6 +45,15 @@ class IntakeDraft:
 
 
 @dataclass(frozen=True)
+class ParticipantName:
+    """A participant as a pick list shows them (the reports' subject list)."""
+
+    id: str
+    full_name: str
+    language: str
+
+
+@dataclass(frozen=True)
 class ParticipantSummary:
     id: str
     full_name: str

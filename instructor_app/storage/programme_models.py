@@ -65,6 +65,7 @@ class ProgrammeSession(SyncedRecord, Base):
     __table_args__ = (
         Index("ix_programme_session_date", "scheduled_date"),
         Index("ix_programme_session_group", "group_id", "sequence"),
+        Index("ix_programme_session_participant", "participant_id"),
     )
 
     group_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("programme_group.id"), default=None)

@@ -22,10 +22,16 @@ from ui.views.participant_detail import ParticipantDetailPanel
 from ui.widgets import MessageLabel, heading
 
 
-def matching(people: list[ParticipantSummary], text: str, status: str | None) -> list[ParticipantSummary]:
-    """The people whose name contains ``text`` (case and spacing ignored) and who have ``status``."""
+def matching(people: list[ParticipantSummary], text: str, status: str | None,
+             keys: list[str] | None = None) -> list[ParticipantSummary]:
+    """The people whose name contains ``text`` (case and spacing ignored) and who have ``status``.
+    ``keys``: each person's ``name_key``, computed once when the list was read."""
     needle = name_key(text)
-    return [p for p in people if (not status or p.status == status) and (not needle or needle in name_key(p.full_name))]
+    if not needle and not status:
+        return list(people)
+    keys = keys if keys is not None else [name_key(p.full_name) for p in people]
+    return [p for p, key in zip(people, keys, strict=True)
+            if (not status or p.status == status) and (not needle or needle in key)]
 
 
 class ParticipantsPage(Retranslating, QWidget):
@@ -37,6 +43,7 @@ class ParticipantsPage(Retranslating, QWidget):
         self.backend = backend
         self.selected_id: str | None = None
         self.everyone: list[ParticipantSummary] = []  # the last list read; the table shows the filtered part
+        self.name_keys: list[str] = []  # name_key of each of them, for filtering as one types
         self._reading: str | None = None  # a record being read: the page shown meanwhile reads it once
         self.dialog: QDialog | None = None
         self.title = heading(size_delta=6)
@@ -58,6 +65,7 @@ class ParticipantsPage(Retranslating, QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(0)  # fit the rows on screen, not 1,000 of 2,000 at each keystroke
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, 220)
         header.setStretchLastSection(True)
@@ -113,10 +121,11 @@ class ParticipantsPage(Retranslating, QWidget):
 
     def _loaded(self, people: list[ParticipantSummary]) -> None:
         self.everyone = people
+        self.name_keys = [name_key(p.full_name) for p in people]
         self._show_filtered()
 
     def _show_filtered(self) -> None:
-        people = matching(self.everyone, self.search.text(), self.status_filter.currentData())
+        people = matching(self.everyone, self.search.text(), self.status_filter.currentData(), self.name_keys)
         self.model.set_rows(people)
         row = next((n for n, p in enumerate(people) if p.id == self.selected_id), None)
         selection = self.table.selectionModel()

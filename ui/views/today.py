@@ -9,6 +9,7 @@ Enter or a double-click on a session emits ``open_session(id)``; on an alert, ``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from instructor_app.domain.facilitators import GENDER_LABELS, PAIR_NOTICE_TEXT
 from instructor_app.domain.regions import REGION_LABELS
@@ -104,8 +105,10 @@ class SessionTable(QTreeWidget):
         return [self.topLevelItem(i).data(0, SESSION_ID) for i in range(self.topLevelItemCount())]
 
 
+@functools.cache
 def severity_marker(severity: str, size: int = 12) -> QIcon:
-    """A filled dot in the severity's colour (the severity is also written next to it)."""
+    """A filled dot in the severity's colour (the severity is also written next to it); one per
+    severity, shared by every alert of it (a big centre has hundreds)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -144,6 +147,7 @@ class AlertList(QTreeWidget):
         self.clear()
         bold = QFont(self.font())
         bold.setBold(True)
+        rows = []
         for entry in self.entries:
             severity = entry.alert.severity
             sentence = alert_text(entry)
@@ -153,7 +157,8 @@ class AlertList(QTreeWidget):
             item.setForeground(0, QColor(severity_colour(severity)))
             item.setFont(0, bold)
             item.setToolTip(1, sentence)
-            self.addTopLevelItem(item)
+            rows.append(item)
+        self.addTopLevelItems(rows)  # one insertion for the view, not one per alert
         self.setVisible(bool(self.entries))
         self._wrap_sentences(self.header().sectionSize(1))
         self._fit_height()
@@ -174,9 +179,12 @@ class AlertList(QTreeWidget):
         for one line and would cut a long sentence)."""
         width = max(40, column_width - 2 * TEXT_MARGIN)
         metrics = self.fontMetrics()
+        one_line = metrics.height()
         for i in range(self.topLevelItemCount()):
             item = self.topLevelItem(i)
-            lines = metrics.boundingRect(QRect(0, 0, width, 100000), WRAP, item.text(1)).height()
+            text = item.text(1)  # most sentences fit on one line: measured without wrapping (hundreds of alerts)
+            lines = one_line if metrics.horizontalAdvance(text) <= width else metrics.boundingRect(
+                QRect(0, 0, width, 100000), WRAP, text).height()
             item.setSizeHint(1, QSize(width, lines + 2 * ROW_PADDING))
         self.doItemsLayout()
 
@@ -270,7 +278,9 @@ class TodayPage(Retranslating, QWidget):
         self.backend.run_open(lambda ws: ws.alerts(today), self._alerts_loaded, self._failed, owner=self)
         self.backend.run_open(lambda ws: ws.sessions.between(today, sunday),
                               lambda rows: self._loaded(today, rows), self._failed, owner=self)
-        self.month.refresh(today)
+        # The month's figures once the alerts and sessions are shown: at 2,000 participants they take
+        # the worker a few hundred ms of Python, which would compete with filling this page.
+        self.backend.defer(lambda: self.month.refresh(today), owner=self)
 
     def _alerts_loaded(self, items: list[AlertItem]) -> None:
         self.alerts_loaded = True
