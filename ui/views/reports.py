@@ -68,7 +68,11 @@ class ReportsPage(Retranslating, QWidget):
         self.title = heading(size_delta=6)
         self.intro = wrapped()
         self.kinds = QListWidget()
-        self.kinds.setMaximumWidth(300)
+        self.kinds.setMaximumWidth(320)
+        self.kinds.setWordWrap(True)  # long Kyrgyz and Russian names wrap instead of being cut off
+        self.kinds.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.kinds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.kinds.setSpacing(2)
         for kind in DocumentKind:
             self.kinds.addItem("")
             self.kinds.item(self.kinds.count() - 1).setData(Qt.ItemDataRole.UserRole, kind.value)
@@ -105,7 +109,7 @@ class ReportsPage(Retranslating, QWidget):
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([230, 380, 520])
+        self.splitter.setSizes([250, 380, 500])
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
