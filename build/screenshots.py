@@ -86,6 +86,23 @@ def shoot_unlocked_app(workspace: Workspace, language: str) -> None:
         widget.close()
 
 
+def add_a_losing_version(opened) -> None:
+    """A demo participant's phone number edited on both laptops of the pair: the other edit lost."""
+    from sqlalchemy import select
+
+    from instructor_app.storage.participant_models import Participant
+    from instructor_app.sync.demo_conflict import store_losing_version
+
+    from instructor_app.storage.models import Facilitator
+
+    with opened.db.session() as session:
+        person = session.scalars(select(Participant).where(Participant.full_name == "Азамат Осмонов")).one()
+        other = session.scalars(select(Facilitator.id).where(Facilitator.display_name == "Гүлзат Ормонова")).one()
+    store_losing_version(opened.db, Participant, person.id,
+                         {"phone": "+996 555 804 117", "address": "Ош ш., Ленин к. 12", "updated_by": str(other)},
+                         losing_name="Гүлзат Ормонова", winning_name="Бакыт Жумабеков")
+
+
 def show_page(desktop: DesktopApp, page) -> None:
     window = desktop.main_window
     window.nav.setCurrentRow(window.pages.index(page))
@@ -148,6 +165,12 @@ def shoot_programmes(folder: DataFolder, language: str) -> None:
     grab(window, "programmes", language)
     show_page(desktop, window.settings)
     grab(window, "settings", language)
+    box = window.settings.sync_box
+    box.review_button.click()
+    settle(desktop)
+    grab(box.review_dialog, "sync-conflicts", language, QSize(900, 520))
+    box.review_dialog.reject()
+    settle(desktop)
     shoot_reports(desktop, window, language)
     shoot_participants(desktop, window, language)
     session_id = next(r.id for r in detail.model.rows if r.status == "planned")
@@ -315,6 +338,7 @@ def main() -> int:
         demo = DataFolder(Path(tmp) / "demo")
         demo_workspace = Workspace(demo, KDF)
         opened, _result = create_demo(demo_workspace, DEMO_PASSWORD)
+        add_a_losing_version(opened)
         opened.close()
         for language in ("ky", "ru"):
             switch_language(language)

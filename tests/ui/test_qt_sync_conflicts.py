@@ -2,12 +2,12 @@
 conflict with its field differences, and "keep the current version" removing it.
 
 The conflict is stored in the real encrypted database the way the sync client stores one it pulls
-(``store_conflict`` in a remote session), for a participant edited on this laptop."""
+(``sync.demo_conflict.store_losing_version``: ``store_conflict`` in a remote session), for a
+participant edited on this laptop."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from qt_helpers import PASSWORD_MAN, WAIT_MS, unlock, wait_idle
 from sqlalchemy import select
@@ -15,17 +15,8 @@ from sqlalchemy import select
 from instructor_app.i18n import _, ngettext
 from instructor_app.storage.models import Device
 from instructor_app.storage.participant_models import Participant
-from instructor_app.sync.conflicts import store_conflict
-from instructor_app.sync.protocol import CONFLICT_TABLE, ConflictNotice, Operation, RecordChange
-from instructor_app.sync.serialize import row_data
+from instructor_app.sync.demo_conflict import store_losing_version
 from ui.qt import Qt
-
-OTHER_LAPTOP = uuid.uuid4()
-
-
-def _hlc(device: uuid.UUID, ms: int) -> str:
-    return f"{ms:015d}-000000000-{device.hex[:16]}"
-
 
 def _participant_with_a_losing_version(workspace) -> str:
     """A participant edited on this laptop (phone …222, the kept version); the other laptop's edit
@@ -39,19 +30,8 @@ def _participant_with_a_losing_version(workspace) -> str:
                                  birth_date=dt.date(1985, 5, 17), gender="male", language="ky",
                                  component="mandatory", status="intake", phone="+996 700 222 222")
             session.add(person)
-        with ws.db.session(ws.actor.id) as session:
-            losing = {**row_data(session.get(Participant, person.id)), "phone": "+996 700 111 111"}
-        now = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
-        notice = ConflictNotice(
-            table="participant", row_id=person.id, losing_device=OTHER_LAPTOP,
-            losing_device_name="Гүлнара Токтосунова", losing_hlc=_hlc(OTHER_LAPTOP, now - 60_000),
-            losing_row_version=2, losing_operation=Operation.UPDATE, losing_data=losing,
-            winning_device=ws.db.device_id, winning_device_name="Тынчтык Асанов",
-            winning_hlc=_hlc(ws.db.device_id, now), kept_at=dt.datetime.now(dt.UTC))
-        change = RecordChange(table=CONFLICT_TABLE, id=uuid.uuid4(), row_version=1, hlc=notice.winning_hlc,
-                              operation=Operation.INSERT, data=notice.model_dump(mode="json"))
-        with ws.db.remote_session() as session:
-            assert store_conflict(session, change)
+        store_losing_version(ws.db, Participant, person.id, {"phone": "+996 700 111 111"},
+                             losing_name="Гүлнара Токтосунова", winning_name="Тынчтык Асанов")
         assert ws.sync_conflicts.count() == 1
         return str(person.id)
     finally:
