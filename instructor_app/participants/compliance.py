@@ -31,6 +31,15 @@ MARK_LABELS = {Mark.PRESENT: N_("Present"), Mark.LATE: N_("Late"), Mark.LEFT_EAR
                Mark.EXCUSED: N_("Excused absence"), Mark.UNEXCUSED: N_("Unexcused absence")}
 MARK_KEYS = {"P": Mark.PRESENT, "L": Mark.LATE, "E": Mark.LEFT_EARLY, "X": Mark.EXCUSED, "U": Mark.UNEXCUSED}
 MARK_LETTERS = {mark: letter for letter, mark in MARK_KEYS.items()}
+CONCERN_SIGN = "!"  # after the letter: present, but did not engage
+
+
+def mark_sign(mark: str | None, concern: bool) -> str:
+    """A mark as the register shows and prints it: its key letter, "!" for an engagement concern."""
+    if mark is None:
+        return ""
+    letter = MARK_LETTERS.get(Mark(mark), "?")
+    return letter + CONCERN_SIGN if concern else letter
 
 
 class AlertKind(StrEnum):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from instructor_app.curricula.model import COMPONENT_LABELS
 from instructor_app.datafiles import LANGUAGE_NAMES
 from instructor_app.i18n import N_, _, format_date
-from instructor_app.participants.compliance import MARK_LABELS, MARK_LETTERS, Mark
+from instructor_app.participants.compliance import CONCERN_SIGN, MARK_LABELS, MARK_LETTERS, Mark, mark_sign
 from instructor_app.participants.lifecycle import STATUS_LABELS
 from instructor_app.reports.pdf import DocumentMeta, PdfDocument
 from instructor_app.scheduling.rules import SessionStatus
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 MAX_COLUMNS = 13
 GRID_PT = 7.5
-CONCERN_SIGN = "!"
 NOT_ENROLLED_SIGN = "—"
 CANCELLED_SIGN = "×"
 MAKEUP_SIGN = "↻"
@@ -66,10 +65,7 @@ def cell_text(sheet: RegisterSheet, line: RegisterLine, index: int) -> str:
         return NOT_ENROLLED_SIGN
     if sheet.columns[index].status == SessionStatus.CANCELLED:
         return CANCELLED_SIGN
-    if entry.mark is None:
-        return ""
-    letter = MARK_LETTERS.get(Mark(entry.mark), "?")
-    return letter + CONCERN_SIGN if entry.concern else letter
+    return mark_sign(entry.mark, entry.concern)
 
 
 def _name_cell(line: RegisterLine) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
+from typing import TypeVar
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -32,6 +33,8 @@ from instructor_app.sync.protocol import EnrolRequest, EnrolResponse
 ENROL_CODE_HOURS = 72
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32: no I, L, O, U
 _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+T = TypeVar("T")
 
 
 class AdminError(Exception):
@@ -134,12 +137,15 @@ def enrol(session: Session, request: EnrolRequest) -> EnrolResponse:
     return EnrolResponse(device_token=token, centre_id=code.centre_id, server_id=server_id)
 
 
+def _holder(session: Session, model: type[T], token: str) -> T | None:
+    """The device or viewer holding this token, if it is not revoked (only the token's SHA-256 is kept)."""
+    holder = session.scalar(select(model).where(model.token_sha256 == sha256_hex(token)))  # type: ignore[attr-defined]
+    return None if holder is None or holder.revoked_at is not None else holder  # type: ignore[attr-defined]
+
+
 def device_for_token(session: Session, token: str) -> Device | None:
     """The active device holding this token (None: unknown or revoked)."""
-    device = session.scalar(select(Device).where(Device.token_sha256 == sha256_hex(token)))
-    if device is None or device.revoked_at is not None:
-        return None
-    return device
+    return _holder(session, Device, token)
 
 
 @dataclass(frozen=True)
@@ -217,10 +223,7 @@ def revoke_viewer(db: Database, viewer_id: uuid.UUID) -> bool:
 
 def viewer_for_token(session: Session, token: str) -> Viewer | None:
     """The active viewer holding this token (None: unknown or revoked)."""
-    viewer = session.scalar(select(Viewer).where(Viewer.token_sha256 == sha256_hex(token)))
-    if viewer is None or viewer.revoked_at is not None:
-        return None
-    return viewer
+    return _holder(session, Viewer, token)
 
 
 # --- conflicts (losing versions of concurrent edits, reviewed on the laptops) ----------------------

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from instructor_app.i18n import N_, _, format_date, format_datetime, ngettext
-from instructor_app.participants.compliance import MARK_LABELS, MARK_LETTERS, ComplianceState, Mark
+from instructor_app.participants.compliance import (MARK_LABELS, ComplianceState, Mark,
+                                                     mark_sign)
 from instructor_app.participants.lifecycle import STATUS_LABELS, Status
 from instructor_app.scheduling.rules import STATUS_LABELS as SESSION_STATUS_LABELS
 from instructor_app.scheduling.rules import SessionStatus
@@ -25,7 +26,6 @@ Role = Qt.ItemDataRole
 SUMMARY_HEADERS = (N_("Attended"), N_("Unexcused"), N_("Compliance"))
 ATTENDED_MARKS = (Mark.PRESENT, Mark.LATE, Mark.LEFT_EARLY)
 MAKEUP_SIGN = "↻"
-CONCERN_SIGN = "!"
 
 NOT_ENROLLED_BACKGROUND = QColor("#d9d9d9")
 NOT_ENROLLED_TEXT = QColor("#8c8c8c")
@@ -86,10 +86,7 @@ def session_tooltip(row: SessionRow) -> str:
 
 
 def mark_letter(cell: RegisterCell) -> str:
-    if cell.mark is None:
-        return ""
-    letter = MARK_LETTERS.get(Mark(cell.mark), "?")
-    return letter + CONCERN_SIGN if cell.concern else letter
+    return mark_sign(cell.mark, cell.concern)
 
 
 def cell_tooltip(cell: RegisterCell) -> str:
