@@ -51,6 +51,18 @@ def _without_offscreen_notes(_mode, _context, message: str) -> None:  # type: ig
         print(message, file=sys.stderr)
 
 
+def _check_lazy_modules() -> None:
+    """The Qt modules loaded only on first use (the results' charts, the documents' preview) are in
+    this installation: a bundle that left one out would fail only when a facilitator opens that page."""
+    from ui.qt import pdf_support
+    from ui.views.results import qt_charts
+
+    qtpdf, _widgets = pdf_support()
+    charts = qt_charts()
+    qtpdf.QPdfDocument(None).deleteLater()
+    charts.QChart().deleteLater()
+
+
 def open_main_window(folder: DataFolder, password: str, kdf: KdfParams) -> str:
     """Returns a short detail for the report line; raises on any failure."""
     from ui import fonts
@@ -81,6 +93,7 @@ def open_main_window(folder: DataFolder, password: str, kdf: KdfParams) -> str:
         if window is None or not window.isVisible():
             raise WindowCheckFailed(unlock.message.text() or _("the main window did not open"))
         _wait_until(lambda: desktop.worker.pending == 0, _("the first page and the automatic backup"))
+        _check_lazy_modules()
         window.close()
     finally:
         desktop.shutdown()  # what quitting does: close the data on the worker, stop the worker

@@ -33,20 +33,18 @@ import random
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from instructor_app.storage.models import ChangeLog, Device, SyncState, utcnow
 from instructor_app.sync import errors
-from instructor_app.sync.conflicts import count_to_review, store_conflict
-from instructor_app.sync.hlc import HlcTimestamp
+from instructor_app.sync.conflicts import count_to_review
+from instructor_app.sync.pulled import Counts as _Counts
+from instructor_app.sync.pulled import store_page
 from instructor_app.sync.protocol import (
-    CONFLICT_TABLE,
     MAX_DECOMPRESSED_BYTES,
     MAX_RECORDS,
     PROTOCOL_HEADER,
@@ -65,7 +63,7 @@ from instructor_app.sync.protocol import (
     decode,
     encode,
 )
-from instructor_app.sync.serialize import MODELS, UnknownTable, apply_change, change_of, current_rows
+from instructor_app.sync.serialize import MODELS, change_of, current_rows
 
 if TYPE_CHECKING:
     import httpx
@@ -95,20 +93,6 @@ class SyncSummary:
     not_stored: int = 0  # pulled records this laptop could not store (a table it does not know, a broken link)
     batches: int = 0
     to_review: int = 0   # concurrent edits kept by the server that nobody has reviewed yet (either laptop)
-
-
-@dataclass
-class _Counts:
-    sent: int = 0
-    accepted: int = 0
-    duplicates: int = 0
-    conflicts: int = 0
-    rejected: int = 0
-    received: int = 0
-    not_stored: int = 0
-    batches: int = 0
-    kept_local: int = 0
-    skipped_tables: set[str] = field(default_factory=set)
 
 
 def next_delay(attempt: int, rng: random.Random) -> float:
@@ -480,73 +464,12 @@ class SyncClient:
             self._raise_for(answer)
             page: PullPage = self._decode(answer, PullPage)
             last_page = not page.more or page.cursor == cursor
-            outstanding = self._store_page(page.records, outstanding, page.cursor, counts, final=last_page)
+            outstanding = store_page(self.db, page.records, outstanding, page.cursor, counts, final=last_page)
             cursor = page.cursor
             if last_page:
                 break
         if counts.skipped_tables:
             log.warning("pulled records of tables this build does not know: %s", sorted(counts.skipped_tables))
-
-    def _store_page(self, records: list[RecordChange], outstanding: list[RecordChange], cursor: int,
-                    counts: _Counts, *, final: bool) -> list[RecordChange]:
-        """A page's rows, and the cursor when nothing before it is outstanding, in one transaction."""
-        for record in records:
-            try:
-                self.db.clock.observe(HlcTimestamp.decode(record.hlc))
-            except ValueError:
-                log.warning("a pulled record carries an unreadable clock value")
-        with self.db.remote_session() as session:
-            pending = {(t, r) for t, r in session.execute(
-                select(ChangeLog.table_name, ChangeLog.row_id).where(ChangeLog.state == "pending").distinct())}
-            retry: list[RecordChange] = []
-            for record in [*outstanding, *records]:
-                if (record.table, record.id) in pending:
-                    counts.kept_local += 1  # its local change goes out next; the server resolves it
-                    continue
-                if self._apply_one(session, record, counts) is None:
-                    retry.append(record)
-            while retry:  # a row may refer to one stored later in the same page
-                again = [r for r in retry if self._apply_one(session, r, counts) is None]
-                progress = len(again) < len(retry)
-                retry = again
-                if not progress:
-                    break
-            state = session.get(SyncState, 1)
-            assert state is not None
-            if records:  # the clock after this page's timestamps, so that an unlock resumes from it
-                state.observed_hlc = self.db.clock.last.encode()
-            if final and retry:
-                counts.not_stored += len(retry)
-                log.warning("%s pulled records could not be stored (a row they refer to is missing or a unique "
-                            "value clashes: %s); they stay on the server", len(retry),
-                            sorted({r.table for r in retry}))
-                retry = []
-            if not retry:
-                state.pull_cursor = cursor
-        return retry
-
-    @staticmethod
-    def _apply_one(session: Any, record: RecordChange, counts: _Counts) -> bool | None:
-        """True/False: stored (changed or not); None: refused by the database, to try again."""
-        try:
-            with session.begin_nested():
-                if record.table == CONFLICT_TABLE:  # a losing version kept by the server, to review here
-                    changed = store_conflict(session, record)
-                else:
-                    changed = apply_change(session, record)
-                session.flush()
-        except UnknownTable:
-            counts.skipped_tables.add(record.table)
-            counts.not_stored += 1
-            return False
-        except (ValueError, TypeError):
-            counts.not_stored += 1
-            log.warning("a pulled %s record has a value of the wrong type; not stored", record.table)
-            return False
-        except (IntegrityError, StaleDataError):
-            return None
-        counts.received += 1
-        return changed
 
 
 __all__ = ["SyncClient", "SyncSummary", "check_server_url", "next_delay"]
